@@ -1,0 +1,539 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to xenhost.dom0
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Pure functions over the text of a GRUB legacy (0.97) menu.lst / grub.conf.
+
+Nothing here touches the file system, so the same code can run on the
+controller for hosts without a usable Python.  The text is kept as a list of
+physical lines *with* their line endings; rendering is ``''.join(lines)``, so
+parse-then-render is byte-identical by construction and every edit replaces
+only the physical lines it has to.
+
+Facts this follows (GRUB 0.97 stage2 and Debian's grub-legacy 0.97-80):
+
+* A command name ends at a blank or ``=``: ``default=0``, ``default 0`` and
+  ``title=Foo`` are all valid.  Lines whose first non-blank is ``#`` are
+  comments.  A backslash before the newline continues the line.
+* Entries start at ``title`` and run to the next ``title``; everything before
+  the first ``title`` is global (``default``, ``fallback``, ``timeout`` ...).
+  Entries are numbered from 0.  No ``default`` line means entry 0.
+* ``default saved`` reads the number from the file ``default`` beside the
+  config.  ``grub-set-default`` writes it as the number, ten ``#`` lines and a
+  three-line warning; stage2's ``savedefault`` overwrites the first 10 bytes
+  in place, so the file must stay at least that long.
+* Debian's ``update-grub`` rewrites everything between
+  ``### BEGIN AUTOMAGIC KERNELS LIST`` and ``### END DEBIAN AUTOMAGIC KERNELS
+  LIST`` except the ``# key=value`` "magic comments" between
+  ``## ## Start Default Options ##`` and ``## ## End Default Options ##``;
+  ``# xenhopt=`` there holds the hypervisor arguments of the Xen entries it
+  generates.  It only generates Xen entries for kernels whose
+  ``/boot/config-*`` has ``CONFIG_XEN_PRIVILEGED_GUEST=y`` (Debian 12's 6.1
+  kernels have ``CONFIG_XEN_DOM0=y`` instead, so it generates none there).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import re
+
+AUTOMAGIC_BEGIN = '### BEGIN AUTOMAGIC KERNELS LIST'
+AUTOMAGIC_END = '### END DEBIAN AUTOMAGIC KERNELS LIST'
+MAGIC_OPTS_BEGIN = '## ## Start Default Options ##'
+MAGIC_OPTS_END = '## ## End Default Options ##'
+
+# What GRUB 0.97's grub-set-default writes after the entry number.
+DEFAULT_FILE_TAIL = (
+    '#\n' * 10
+    + "# WARNING: If you want to edit this file directly, do not remove any line\n"
+    + "# from this file, including this warning. Using `grub-set-default' is\n"
+    + "# strongly recommended.\n"
+)
+
+_COMMAND_RE = re.compile(r'^([ \t]*)([A-Za-z_][A-Za-z0-9_]*)([ \t=]*)(.*?)([ \t]*)$', re.S)
+_DEVICE_PREFIX_RE = re.compile(r'^\([^)]*\)')
+_XEN_IMAGE_RE = re.compile(r'^xen(?:$|[.-])', re.I)
+
+
+class GrubLegacyError(Exception):
+    """The text cannot be understood or the request cannot be met safely."""
+
+
+def split_lines(text):
+    """Split on '\\n' only (str.splitlines also splits on \\x0c and friends), keeping the ends."""
+    if not text:
+        return []
+    parts = text.split('\n')
+    lines = [p + '\n' for p in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
+def render(lines):
+    return ''.join(lines)
+
+
+def _strip_eol(line):
+    if line.endswith('\r\n'):
+        return line[:-2], line[-2:]
+    if line.endswith('\n'):
+        return line[:-1], line[-1:]
+    return line, ''
+
+
+class LogicalLine(object):
+    """One command line, possibly continued over several physical lines."""
+
+    def __init__(self, start, end, text):
+        self.start = start      # first physical line index
+        self.end = end          # one past the last physical line index
+        self.text = text        # joined text without the line ending
+        self.command = None
+        self.sep = ''
+        self.args = ''
+        match = _COMMAND_RE.match(text)
+        stripped = text.lstrip(' \t')
+        if stripped and not stripped.startswith('#') and match:
+            self.command = match.group(2).lower()
+            self.sep = match.group(3)
+            self.args = match.group(4)
+
+
+def logical_lines(lines):
+    """Join backslash-continued physical lines the way stage2 does."""
+    result = []
+    i = 0
+    while i < len(lines):
+        start = i
+        body, dummy = _strip_eol(lines[i])
+        parts = [body]
+        while parts[-1].endswith('\\') and lines[i].endswith('\n') and i + 1 < len(lines):
+            parts[-1] = parts[-1][:-1] + ' '
+            i += 1
+            parts.append(_strip_eol(lines[i])[0])
+        result.append(LogicalLine(start, i + 1, ''.join(parts)))
+        i += 1
+    return result
+
+
+def image_of(kernel_args):
+    """The image path of a kernel/module line, without options and GRUB device."""
+    for word in kernel_args.split():
+        if word.startswith('--'):
+            continue
+        return word
+    return None
+
+
+def is_xen_image(path):
+    if not path:
+        return False
+    path = _DEVICE_PREFIX_RE.sub('', path)
+    return bool(_XEN_IMAGE_RE.match(os.path.basename(path)))
+
+
+class Entry(object):
+    def __init__(self, index, title_line):
+        self.index = index
+        self.title = title_line.args
+        self.title_line = title_line
+        self.kernel_line = None
+        self.module_lines = []
+        self.initrd_line = None
+        self.has_savedefault = False
+        self.start = title_line.start
+        self.end = title_line.end
+        self.automagic = False
+
+    @property
+    def kernel(self):
+        return self.kernel_line.args if self.kernel_line else None
+
+    @property
+    def xen(self):
+        return bool(self.kernel_line and is_xen_image(image_of(self.kernel_line.args)) and self.module_lines)
+
+    def as_dict(self):
+        return {
+            'index': self.index,
+            'title': self.title,
+            'kernel': self.kernel,
+            'modules': [m.args for m in self.module_lines],
+            'xen': self.xen,
+            'automagic': self.automagic,
+        }
+
+
+class MenuConfig(object):
+    """Parsed view of a menu.lst; ``lines`` is the only source of truth."""
+
+    def __init__(self, text):
+        self.lines = split_lines(text)
+        self.logical = logical_lines(self.lines)
+        self.globals = []
+        self.entries = []
+        self.automagic = None       # (begin, end) physical line indexes
+        self.magic_opts = None      # (begin, end) physical line indexes
+        self._parse()
+
+    def _parse(self):
+        begin = end = obegin = oend = None
+        current = None
+        for line in self.logical:
+            stripped = line.text.strip()
+            if stripped == AUTOMAGIC_BEGIN and begin is None:
+                begin = line.start
+            elif stripped == AUTOMAGIC_END and begin is not None and end is None:
+                end = line.start
+            elif stripped == MAGIC_OPTS_BEGIN and obegin is None:
+                obegin = line.start
+            elif stripped == MAGIC_OPTS_END and obegin is not None and oend is None:
+                oend = line.start
+            if line.command is None:
+                continue
+            if line.command == 'title':
+                current = Entry(len(self.entries), line)
+                self.entries.append(current)
+            elif current is None:
+                self.globals.append(line)
+            else:
+                if line.command == 'kernel' and current.kernel_line is None:
+                    current.kernel_line = line
+                elif line.command == 'module':
+                    current.module_lines.append(line)
+                elif line.command == 'initrd':
+                    current.initrd_line = line
+                elif line.command == 'savedefault':
+                    current.has_savedefault = True
+            if current is not None:
+                current.end = line.end
+        if begin is not None and end is not None:
+            self.automagic = (begin, end)
+            for entry in self.entries:
+                entry.automagic = begin < entry.start < end
+        if obegin is not None and oend is not None:
+            self.magic_opts = (obegin, oend)
+
+    def text(self):
+        return render(self.lines)
+
+    def titles(self):
+        return [e.title for e in self.entries]
+
+    def global_line(self, command):
+        """The effective (last) global line for ``command``, or None."""
+        found = None
+        for line in self.globals:
+            if line.command == command:
+                found = line
+        return found
+
+    def default_setting(self):
+        """'saved', an int, or None when there is no default line (GRUB then boots 0)."""
+        line = self.global_line('default')
+        if line is None:
+            return None
+        value = line.args.split()[0] if line.args.split() else ''
+        if value == 'saved':
+            return 'saved'
+        if value.isdigit():
+            return int(value)
+        raise GrubLegacyError("cannot understand the line %r: GRUB legacy takes 'default NUM' or 'default saved'"
+                              % line.text.strip())
+
+    def fallback_setting(self):
+        """List of fallback entry numbers (GRUB 0.97 accepts several), [] when none."""
+        line = self.global_line('fallback')
+        if line is None:
+            return []
+        values = line.args.split()
+        if not values or not all(v.isdigit() for v in values):
+            raise GrubLegacyError('cannot understand the line %r: fallback takes entry numbers' % line.text.strip())
+        return [int(v) for v in values]
+
+    def magic_option(self, key):
+        """(physical line index, value) of Debian's '# key=value' magic comment, or None."""
+        if self.magic_opts is None:
+            return None
+        begin, end = self.magic_opts
+        prefix = '# %s=' % key
+        for idx in range(begin + 1, end):
+            body = _strip_eol(self.lines[idx])[0]
+            if body.startswith(prefix):
+                return idx, body[len(prefix):]
+        return None
+
+
+def parse(text):
+    """Parse and sanity-check; raises GrubLegacyError with the titles it found."""
+    config = MenuConfig(text)
+    if not config.entries:
+        raise GrubLegacyError('no "title" entries found: this does not look like a GRUB legacy menu')
+    config.default_setting()
+    config.fallback_setting()
+    return config
+
+
+def _pretty_titles(config):
+    return '; '.join('%d: %s' % (e.index, e.title) for e in config.entries) or '(none)'
+
+
+def select_entry(config, spec, what='default'):
+    """Resolve 'xen', an index or a title regular expression to an Entry."""
+    spec = str(spec).strip()
+    if spec == 'xen':
+        for entry in config.entries:
+            if entry.xen:
+                return entry
+        raise GrubLegacyError(
+            'no Xen entry (a "kernel" line loading a xen*.gz / xen image plus "module" lines) in this menu; '
+            'entries found: %s' % _pretty_titles(config))
+    if spec.isdigit():
+        index = int(spec)
+        if index >= len(config.entries):
+            raise GrubLegacyError('%s %d does not exist (entries count from 0); entries found: %s'
+                                  % (what, index, _pretty_titles(config)))
+        return config.entries[index]
+    try:
+        regex = re.compile(spec)
+    except re.error as exc:
+        raise GrubLegacyError('%s %r is neither "xen", an index nor a valid regular expression (%s); entries found: %s'
+                              % (what, spec, exc, _pretty_titles(config)))
+    for entry in config.entries:
+        if regex.search(entry.title):
+            return entry
+    raise GrubLegacyError('no title matches %r; entries found: %s' % (spec, _pretty_titles(config)))
+
+
+def _replace_value(line, value):
+    """Rewrite a one-physical-line 'cmd[sep]old[trailing]' keeping its separator and line ending."""
+    body, eol = _strip_eol(line)
+    match = _COMMAND_RE.match(body)
+    return '%s%s%s%s%s%s' % (match.group(1), match.group(2), match.group(3) or ' ', value, match.group(5), eol)
+
+
+def _replace_logical(config, logical, new_body):
+    """Replace all physical lines of ``logical`` by one line, keeping the last line ending."""
+    eol = _strip_eol(config.lines[logical.end - 1])[1]
+    config.lines[logical.start:logical.end] = [new_body + eol]
+
+
+def _style_sep(config):
+    """'=' if this file writes 'timeout=5' (RHEL), else a blank (Debian/SUSE)."""
+    for line in config.globals:
+        if line.command in ('timeout', 'default', 'fallback', 'splashimage') and '=' in line.sep:
+            return '='
+    return ' '
+
+
+def _insert_global(config, command, value):
+    """Insert 'command value' before the first global command (or the first title)."""
+    sep = _style_sep(config)
+    where = config.globals[0].start if config.globals else config.entries[0].start
+    default_line = config.global_line('default')
+    if command == 'fallback' and default_line is not None:
+        where = default_line.end    # keep 'fallback' next to 'default', as anaconda writes it
+    eol = '\r\n' if config.lines and config.lines[0].endswith('\r\n') else '\n'
+    config.lines.insert(where, '%s%s%s%s' % (command, sep, value, eol))
+
+
+def set_global(text, command, value):
+    """Return text with the effective ``command`` line set to ``value`` (None removes it)."""
+    config = MenuConfig(text)
+    line = config.global_line(command)
+    if value is None:
+        if line is not None:
+            del config.lines[line.start:line.end]
+        return config.text()
+    if line is None:
+        _insert_global(config, command, value)
+    elif line.end - line.start == 1:
+        config.lines[line.start] = _replace_value(config.lines[line.start], value)
+    else:
+        match = _COMMAND_RE.match(line.text)
+        _replace_logical(config, line, '%s%s%s%s' % (match.group(1), match.group(2), match.group(3) or ' ', value))
+    return config.text()
+
+
+def _arg_key(token):
+    return token.split('=', 1)[0]
+
+
+def merge_args(current, wanted):
+    """Merge ``wanted`` tokens into the blank-separated ``current`` string by key.
+
+    ``key=value`` and bare flags are keyed by what precedes '='.  An existing
+    key is replaced where it stands (later duplicates are removed), a new one
+    is appended; the spacing of untouched tokens is kept.
+    """
+    lead = re.match(r'\s*', current).group(0)
+    body = current[len(lead):]
+    trail = re.search(r'\s*$', body).group(0)
+    body = body[:len(body) - len(trail)]
+    parts = re.split(r'(\s+)', body) if body else []
+    words, gaps = parts[0::2], parts[1::2]
+    for token in wanted:
+        key = _arg_key(token)
+        hits = [i for i, word in enumerate(words) if _arg_key(word) == key]
+        if hits:
+            words[hits[0]] = token
+            for i in reversed(hits[1:]):
+                del words[i]
+                del gaps[i - 1]
+        else:
+            if words:
+                gaps.append(' ')
+            words.append(token)
+    out = []
+    for i, word in enumerate(words):
+        out.append(word)
+        if i < len(gaps):
+            out.append(gaps[i])
+    return lead + ''.join(out) + trail
+
+
+def split_args(value):
+    """Accept a string or a list of strings and return single blank-free tokens."""
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        tokens = []
+        for item in value:
+            tokens.extend(str(item).split())
+        return tokens
+    return str(value).split()
+
+
+def _keys_in(segment):
+    return set(_arg_key(word) for word in segment.split())
+
+
+def set_kernel_args(text, entry_index, tokens):
+    """Merge hypervisor arguments into the kernel line of entry ``entry_index``.
+
+    Works per physical line so a continued kernel line keeps its layout: a key
+    is replaced on the physical line that holds it, new keys go at the end of
+    the last physical line.
+    """
+    config = MenuConfig(text)
+    line = config.entries[entry_index].kernel_line
+    heads, segments, tails = [], [], []
+    for idx in range(line.start, line.end):
+        body, eol = _strip_eol(config.lines[idx])
+        head = ''
+        if idx == line.start:
+            match = _COMMAND_RE.match(body)
+            args = match.group(4)
+            image = image_of(args)
+            cut = len(body) - len(args) - len(match.group(5)) + args.index(image) + len(image)
+            head, body = body[:cut], body[cut:]
+        tail = eol
+        if idx < line.end - 1:
+            body, tail = body[:-1], '\\' + eol   # keep the continuation backslash
+        heads.append(head)
+        segments.append(body)
+        tails.append(tail)
+    for token in tokens:
+        key = _arg_key(token)
+        holders = [i for i, seg in enumerate(segments) if key in _keys_in(seg)]
+        for i in holders or [len(segments) - 1]:
+            if segments[i].strip():
+                segments[i] = merge_args(segments[i], [token])
+            else:   # nothing after the image yet: 'kernel /boot/xen.gz'
+                segments[i] = ' ' + token + segments[i]
+    new_lines = [heads[i] + segments[i] + tails[i] for i in range(len(segments))]
+    if new_lines == config.lines[line.start:line.end]:
+        return text
+    config.lines[line.start:line.end] = new_lines
+    return config.text()
+
+
+def set_magic_option(text, key, tokens):
+    """Merge tokens into Debian's '# key=...' magic comment; None if the comment is absent."""
+    config = MenuConfig(text)
+    found = config.magic_option(key)
+    if found is None:
+        return None
+    idx, value = found
+    merged = merge_args(value, tokens)
+    if merged == value:
+        return text
+    eol = _strip_eol(config.lines[idx])[1]
+    config.lines[idx] = '# %s=%s%s' % (key, merged, eol)
+    return config.text()
+
+
+def parse_default_file(data):
+    """The saved entry number in a GRUB legacy 'default' file, or None.
+
+    stage2 reads the first 10 bytes and parses a leading number.
+    """
+    match = re.match(r'\s*(\d+)', data[:10])
+    return int(match.group(1)) if match else None
+
+
+def render_default_file(index):
+    """The file exactly as GRUB 0.97's grub-set-default writes it."""
+    return '%d\n%s' % (index, DEFAULT_FILE_TAIL)
+
+
+def plan(text, default='xen', fallback=None, xen_args=None, saved_index=None):
+    """Compute every change; pure.
+
+    Returns a dict: ``text`` (new menu text), ``default_file_index`` (int to
+    write into the 'default' file, or None), and facts for the module result.
+    ``saved_index`` is what the 'default' file currently says (None if absent).
+    """
+    config = parse(text)
+    setting = config.default_setting()
+    if setting == 'saved':
+        previous = saved_index if saved_index is not None else 0
+    else:
+        previous = setting if setting is not None else 0
+    chosen = select_entry(config, default, 'default')
+    tokens = split_args(xen_args)
+    if tokens and not chosen.xen:
+        raise GrubLegacyError('xen_args were given but the chosen default entry %d (%s) does not boot Xen'
+                              % (chosen.index, chosen.title))
+    new_text = text
+    warnings = []
+    default_file_index = None
+    if setting == 'saved':
+        if saved_index != chosen.index:
+            default_file_index = chosen.index
+    elif previous != chosen.index:
+        new_text = set_global(new_text, 'default', str(chosen.index))
+    if fallback is not None:
+        if str(fallback).strip() == 'none':
+            if config.global_line('fallback') is not None:
+                new_text = set_global(new_text, 'fallback', None)
+        else:
+            fb_entry = select_entry(config, fallback, 'fallback')
+            if config.fallback_setting() != [fb_entry.index]:
+                new_text = set_global(new_text, 'fallback', str(fb_entry.index))
+    if tokens:
+        new_text = set_kernel_args(new_text, chosen.index, tokens)
+        if chosen.automagic:
+            magic = set_magic_option(new_text, 'xenhopt', tokens)
+            if magic is None:
+                warnings.append('the Xen entry is inside the AUTOMAGIC KERNELS LIST but there is no "# xenhopt=" '
+                                'line: the next update-grub will drop xen_args')
+            else:
+                new_text = magic
+    if chosen.automagic:
+        upd = config.magic_option('updatedefaultentry')
+        if setting != 'saved' and (upd is None or upd[1].strip() != 'true'):
+            warnings.append('the default entry is inside the AUTOMAGIC KERNELS LIST and "# updatedefaultentry" is '
+                            'not true: update-grub keeps the default NUMBER, which may point to another entry after '
+                            'kernels are added or removed')
+    return {
+        'text': new_text,
+        'default_file_index': default_file_index,
+        'config': config,
+        'chosen': chosen,
+        'previous_default': previous,
+        'previous_setting': 'saved' if setting == 'saved' else (None if setting is None else str(setting)),
+        'warnings': warnings,
+    }

@@ -1,0 +1,292 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, xenhost maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one parser of Xen's text: toolstack output and the files Xen exposes to Linux.
+
+The parsers and deciders are pure functions over text, so the facts modules and the filter
+plugins share them and the unit tests can feed them recorded output. The only I/O is the pair of
+small readers at the end (read_under, list_under), which both facts modules use to look at files
+beneath their `root` option without ever raising.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import os
+import re
+
+# Bit 11 of the XENVER_get_features submap 0: the domain is the control domain.
+XENFEAT_DOM0 = 11
+
+# "key                    : value" as printed by xm info (Xen 3.x) and xl info (%-23s: %s).
+# At least one blank before the colon keeps the tables of `xl info -n` ("cpu:  core ...") out.
+# `xl info -n` also prints "device topology        :" (a key with a blank, stored as device_topology).
+_INFO_LINE = re.compile(r'^([A-Za-z_][A-Za-z0-9_]*(?: [a-z]+)?)\s+:\s?(.*)$')
+_INT = re.compile(r'^-?\d+$')
+_FLOAT = re.compile(r'^-?\d+\.\d+$')
+# Keys whose values are space-separated lists.
+_LIST_KEYS = ('xen_caps', 'virt_caps')
+# Keys that are numeric-looking but must stay text (hex words, versions, build ids).
+_TEXT_KEYS = ('xen_extra', 'xen_version', 'hw_caps', 'xen_changeset', 'build_id', 'release', 'version',
+              'xen_commandline', 'platform_params', 'host', 'machine')
+# A state column of xm/xl list: six flag positions, r b p s c d, '-' when not set.
+_STATE = re.compile(r'^[rbpscd-]{6}$')
+
+
+def _scalar(key, value):
+    """Type one xm/xl info value: ints and floats as numbers, everything else kept whole."""
+    value = value.strip()
+    if key in _TEXT_KEYS:
+        return value
+    if _INT.match(value):
+        return int(value)
+    if _FLOAT.match(value):
+        return float(value)
+    return value
+
+
+_BDF = re.compile(r'^[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]$')
+
+
+def _table(lines):
+    """Parse a table block of `xl info -n` (cpu_topology, device topology, numa_info) into a list of dicts.
+
+    The header is like "cpu:    core    socket     node"; rows like "  0:       0        0        0" or
+    "0000:00:1f.2      0". A row with more cells than headers (numa_info distances) puts the surplus
+    in a list under the last header. Other lines ("No device topology data available") are skipped.
+    """
+    header = lines[0].replace(':', ' ').split()
+    rows = []
+    for line in lines[1:]:
+        cells = line.split()
+        if len(cells) < len(header) or not (cells[0].endswith(':') or _BDF.match(cells[0])):
+            continue
+        cells[0] = cells[0].rstrip(':')
+        cells = [_scalar('', c) for c in cells]
+        row = dict(zip(header[:-1], cells[:len(header) - 1]))
+        rest = cells[len(header) - 1:]
+        row[header[-1]] = rest if len(rest) > 1 else rest[0]
+        rows.append(row)
+    return rows
+
+
+def parse_xen_info(text):
+    """Parse the output of `xm info` or `xl info` into a dict.
+
+    Integers and decimals become numbers (hex words such as hw_caps and versions such as
+    xen_extra stay strings), xen_caps and virt_caps become lists, every other value (for example
+    xen_commandline) is kept whole. Tables printed by `xl info -n` become lists of dicts.
+    Lines that are not "key : value" (warnings on stderr mixed in, blank lines) are ignored.
+    """
+    info = {}
+    if not text:
+        return info
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        match = _INFO_LINE.match(lines[i].rstrip())
+        i += 1
+        if not match:
+            continue
+        key, value = match.group(1).replace(' ', '_'), match.group(2)
+        if key in _LIST_KEYS:
+            info[key] = value.split()
+            continue
+        if value.strip() == '':
+            block = []
+            while i < len(lines) and lines[i].strip() and not _INFO_LINE.match(lines[i].rstrip()):
+                block.append(lines[i])
+                i += 1
+            if len(block) > 1:
+                info[key] = _table(block)
+                continue
+        info[key] = _scalar(key, value)
+    return info
+
+
+def parse_xen_list(text):
+    """Parse the output of `xm list` or `xl list` into a list of domains.
+
+    Each item is {name, id, mem, vcpus, state, time}: id, mem (MiB) and vcpus are ints, time (s) a
+    float. A domain that is not running (xend's managed but halted domains, a domain being
+    created) has no id: id is None, and a missing state is None. Extra columns of `-v`/`-l`
+    (UUID, reason, security label) are ignored. The header and unparseable lines are skipped.
+    """
+    domains = []
+    if not text:
+        return domains
+    for line in text.splitlines():
+        tokens = line.split()
+        if len(tokens) < 4 or tokens[0] == 'Name':
+            continue
+        name = tokens[0]
+        rest = tokens[1:]
+        # Find the state column, if any; numbers before it are [id] mem vcpus, after it time.
+        state_at = next((n for n, tok in enumerate(rest) if _STATE.match(tok)), None)
+        if state_at is None:
+            numbers, after = rest[:-1], rest[-1:]
+        else:
+            numbers, after = rest[:state_at], rest[state_at + 1:]
+        if not all(_INT.match(tok) for tok in numbers) or len(numbers) not in (2, 3) or not after:
+            continue
+        try:
+            seconds = float(after[0])
+        except ValueError:
+            continue
+        values = [int(tok) for tok in numbers]
+        if len(values) == 2:
+            values.insert(0, None)
+        domains.append({
+            'name': name,
+            'id': values[0],
+            'mem': values[1],
+            'vcpus': values[2],
+            'state': rest[state_at] if state_at is not None else None,
+            'time': seconds,
+        })
+    return domains
+
+
+def _words(text):
+    return (text or '').split()
+
+
+def is_dom0(proc_xen_capabilities, sys_features):
+    """Return True/False whether this domain is the control domain, None when nothing says.
+
+    proc_xen_capabilities: text of /proc/xen/capabilities (xenfs; "control_d" in dom0, empty
+    in a domU), or None when the file is missing. sys_features: text of
+    /sys/hypervisor/properties/features, a hex string of XENVER_get_features submaps (submap 0
+    last), or None. xenfs is not always mounted, so the feature bit is the fallback.
+    """
+    if proc_xen_capabilities is not None and 'control_d' in _words(proc_xen_capabilities):
+        return True
+    if sys_features is not None and sys_features.strip():
+        try:
+            bits = int(sys_features.strip(), 16)
+        except ValueError:
+            bits = None
+        if bits is not None:
+            return bool(bits >> XENFEAT_DOM0 & 1)
+    if proc_xen_capabilities is not None:
+        # xenfs is mounted and does not say control_d: a domU.
+        return False
+    return None
+
+
+def xen_role(hypervisor_type, proc_xen_capabilities, sys_features):
+    """Decide the role of this Linux under Xen: 'dom0', 'domU' or 'none'.
+
+    hypervisor_type: text of /sys/hypervisor/type ("xen") or None. Xen is running when that says
+    xen or when xenfs/xenified kernels expose /proc/xen/capabilities. Running Xen with nothing
+    saying control domain is reported as a domU.
+    """
+    running = (hypervisor_type or '').strip() == 'xen' or proc_xen_capabilities is not None
+    if not running:
+        return 'none'
+    return 'dom0' if is_dom0(proc_xen_capabilities, sys_features) else 'domU'
+
+
+def xen_version(major, minor, extra):
+    """Join /sys/hypervisor/version/{major,minor,extra} into e.g. '4.17.7' or '3.1.2-419.el5'.
+
+    None when major or minor is missing. extra usually starts with '.' (".7", ".2-419.el5",
+    "-unstable"); it is appended as is.
+    """
+    if major is None or minor is None or not major.strip() or not minor.strip():
+        return None
+    return '%s.%s%s' % (major.strip(), minor.strip(), (extra or '').strip())
+
+
+def parse_capabilities(text):
+    """Split /sys/hypervisor/properties/capabilities (or xen_caps) into a list."""
+    return _words(text)
+
+
+def hvm_from_capabilities(capabilities):
+    """True when Xen lists an hvm-* capability (it runs HVM guests on this CPU), else False."""
+    return any(cap.startswith('hvm-') for cap in capabilities)
+
+
+def guest_type(text):
+    """Normalise /sys/hypervisor/guest_type ("PV", "HVM", "PVH") to 'pv'/'hvm'/'pvh', or None."""
+    value = (text or '').strip().lower()
+    return value if value in ('pv', 'hvm', 'pvh') else None
+
+
+def kernel_config_dom0(config_text):
+    """Whether a kernel .config can run as dom0: True, False, or None when no config is given.
+
+    pvops kernels (2.6.37+) say CONFIG_XEN_DOM0=y; the old xenified kernels (RHEL 5 kernel-xen,
+    SLES 10/11) have no CONFIG_XEN_DOM0 but CONFIG_XEN_PRIVILEGED_GUEST=y.
+    """
+    if config_text is None:
+        return None
+    for line in config_text.splitlines():
+        line = line.strip()
+        if line in ('CONFIG_XEN_DOM0=y', 'CONFIG_XEN_PRIVILEGED_GUEST=y'):
+            return True
+    return False
+
+
+def running_process(cmdlines, program):
+    """True when any command line (a list of argv lists, as read from /proc/*/cmdline) runs program.
+
+    Matches argv[0] or, for a Python interpreter (xend is a Python script: "python /usr/sbin/xend start"),
+    argv[1], by basename.
+    """
+    for argv in cmdlines:
+        names = [arg.rsplit('/', 1)[-1] for arg in argv[:2]]
+        if names and names[0] == program:
+            return True
+        if len(names) == 2 and names[0].startswith('python') and names[1] == program:
+            return True
+    return False
+
+
+def choose_toolstack(major, have_xl, have_xm, xend_running):
+    """Pick the toolstack command for a live dom0: 'xl', 'xm' or None.
+
+    major: Xen major.minor as a tuple of ints, or None. Xen 4.5 removed xm/xend, so from 4.5 only
+    xl counts. Before that, xm is preferred while xend runs (xl and xend fight over domains),
+    xl otherwise, and xm as the last resort.
+    """
+    if major is not None and tuple(major) >= (4, 5):
+        return 'xl' if have_xl else None
+    if have_xm and xend_running:
+        return 'xm'
+    if have_xl:
+        return 'xl'
+    if have_xm:
+        return 'xm'
+    return None
+
+
+def version_tuple(version):
+    """'4.17.7' -> (4, 17); None or junk -> None."""
+    match = re.match(r'^(\d+)\.(\d+)', version or '')
+    if not match:
+        return None
+    return (int(match.group(1)), int(match.group(2)))
+
+
+def release_sort_key(release):
+    """Sort kernel releases naturally: '2.6.18-419.el5' before '2.6.18-419.el5xen', 5.10 after 5.9."""
+    return [(0, int(part), '') if part.isdigit() else (1, 0, part) for part in re.split(r'(\d+)', release) if part]
+
+
+def read_under(root, relpath):
+    """Text of root/relpath, or None when it is missing, unreadable or not text. Never raises."""
+    try:
+        with open(os.path.join(root, relpath), 'rb') as handle:
+            return handle.read().decode('utf-8', 'replace')
+    except (IOError, OSError):
+        return None
+
+
+def list_under(root, relpath):
+    """Sorted names in the directory root/relpath, or None when it is missing or unreadable."""
+    try:
+        return sorted(os.listdir(os.path.join(root, relpath)))
+    except (IOError, OSError):
+        return None

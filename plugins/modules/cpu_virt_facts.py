@@ -1,0 +1,253 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, xenhost maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: cpu_virt_facts
+short_description: Tell what a machine's CPU can carry for Xen (PAE, 64-bit, HVM, IOMMU, firmware lock)
+version_added: 0.1.0
+description:
+  - Reads C(/proc/cpuinfo) and a few files under C(/sys) and C(/dev) and returns C(ansible_facts.cpu_virt) with the
+    CPU identity, the x86 flags that matter for Xen, hardware virtualization (HVM) and IOMMU support, whether the
+    firmware locked VT off, and a list of checks a person can act on.
+  - Works for every C(/proc/cpuinfo) shape Linux prints (x86 32 and 64-bit, Arm64, POWER, s390x); missing or
+    unreadable files give null values and C(unknown) checks, never an error.
+  - Inside a Xen dom0, C(/proc/cpuinfo) hides C(vmx)/C(svm); HVM support is then taken from Xen's
+    C(/sys/hypervisor/properties/capabilities) (C(hvm-*) entries) and C(hvm.source) says C(xen).
+  - Xen hides the ACPI DMAR table from dom0, so a dom0 without other evidence reports the IOMMU as unknown, never as absent.
+    On a live dom0 (O(root=/)) the module runs C(xl info) once, when C(xl) is installed, to read Xen's C(virt_caps).
+  - The firmware lock is read from the C(msr) device of CPU 0 only when it is readable, on bare metal (hypervisors
+    emulate these registers). The module never loads the C(msr) kernel module.
+  - Point O(root) at an unpacked sosreport or supportconfig, or a test tree, to assess another machine.
+    The architecture is then derived from that machine's files, not from the host running the module.
+author:
+  - xenhost maintainers
+options:
+  root:
+    description:
+      - Directory under which C(proc/), C(sys/) and C(dev/) are read.
+      - Anything other than C(/) is treated as a copy of another machine's files; no command is run then.
+    type: path
+    default: /
+extends_documentation_fragment: []
+attributes:
+  check_mode:
+    support: full
+    description: The module only reads; it behaves the same in check mode.
+  diff_mode:
+    support: none
+    description: Nothing is changed, so there is nothing to diff.
+  facts:
+    support: full
+    description: Sets C(ansible_facts.cpu_virt).
+notes:
+  - "C(xen_capable) means Xen can run on this CPU at all, with paravirtualized (PV) guests at least: on x86 the C(pae) and
+    C(64bit) checks pass; on aarch64 it is true because Xen supports Arm64 on every Armv8-A core (whether the firmware starts
+    the kernel at EL2, which Xen on Arm needs, is not visible in C(/proc/cpuinfo) and is reported by the C(hvm) check as
+    C(unknown)); on other architectures (POWER, s390x, 32-bit Arm) it is false. HVM, IOMMU and the firmware lock do not
+    change it: they limit what guests can do."
+  - Whether the machine is itself a Xen or KVM guest is not judged by C(xen_capable); see M(xenhost.dom0.xen_facts) for the
+    Xen role.
+  - On POWER the endianness is not visible in C(/proc/cpuinfo); with O(root) other than C(/) and no C(proc/sys/kernel/arch),
+    C(arch) is C(ppc64).
+seealso:
+  - module: xenhost.dom0.xen_facts
+'''
+
+EXAMPLES = r'''
+- name: Assess this machine's CPU for Xen
+  xenhost.dom0.cpu_virt_facts:
+
+- name: Refuse machines whose CPU cannot run Xen
+  ansible.builtin.assert:
+    that: ansible_facts.cpu_virt.xen_capable
+    fail_msg: "{{ ansible_facts.cpu_virt.checks | selectattr('status', 'equalto', 'fail') | map(attribute='message') | join(' ') }}"
+
+- name: Assess an unpacked sosreport on the controller
+  xenhost.dom0.cpu_virt_facts:
+    root: /srv/sosreports/sosreport-web01-2026-11-20
+  delegate_to: localhost
+'''
+
+RETURN = r'''
+ansible_facts:
+  description: Facts to add to ansible_facts.
+  returned: always
+  type: complex
+  contains:
+    cpu_virt:
+      description: What this CPU can carry.
+      returned: always
+      type: complex
+      contains:
+        arch:
+          description:
+            - Machine architecture as C(uname -m) prints it (C(x86_64), C(i686), C(aarch64), C(ppc64le), C(s390x)...).
+            - For a 32-bit kernel on a 64-bit CPU this is C(i686) while C(flags.lm) is true.
+          type: str
+          returned: always
+          sample: x86_64
+        vendor:
+          description: The raw C(vendor_id) of the CPU (C(GenuineIntel), C(AuthenticAMD), C(IBM/S390)); null when cpuinfo has none (Arm, POWER).
+          type: str
+          returned: always
+          sample: GenuineIntel
+        model_name:
+          description: The CPU model name (x86 C(model name), POWER C(cpu)); null when cpuinfo has none.
+          type: str
+          returned: always
+          sample: Intel(R) Core(TM)2 Duo CPU     E8400  @ 3.00GHz
+        logical_cpus:
+          description: Number of logical CPUs the running system sees (in a Xen dom0 or a guest, its virtual CPUs); null if unknown.
+          type: int
+          returned: always
+          sample: 2
+        sockets:
+          description: Number of physical packages (distinct C(physical id)); null when cpuinfo does not say.
+          type: int
+          returned: always
+          sample: 1
+        flags:
+          description: x86 CPU flags that matter for Xen; all false on other architectures.
+          type: dict
+          returned: always
+          sample: {pae: true, lm: true, nx: true, vmx: true, svm: false, hypervisor: false}
+        hvm:
+          description: Hardware virtualization for HVM guests.
+          type: dict
+          returned: always
+          contains:
+            capable:
+              description: true, false or null (unknown, for example on non-x86 or when nothing could be read).
+              type: bool
+            technology:
+              description: C(vmx) (Intel VT-x), C(svm) (AMD-V) or null.
+              type: str
+            source:
+              description: C(cpuinfo), C(xen) (a dom0, from Xen's capabilities) or null.
+              type: str
+          sample: {capable: true, technology: vmx, source: xen}
+        iommu:
+          description: IOMMU (needed for PCI passthrough).
+          type: dict
+          returned: always
+          contains:
+            present:
+              description: true, false or null (unknown; always null rather than false in a dom0 without evidence).
+              type: bool
+            type:
+              description: C(vt-d), C(amd-vi) or null.
+              type: str
+            source:
+              description: C(sysfs) (/sys/class/iommu), C(acpi) (/sys/firmware/acpi/tables), C(xen) (xl info virt_caps) or null.
+              type: str
+          sample: {present: true, type: vt-d, source: acpi}
+        bios_disabled:
+          description:
+            - true when the CPU has VT but the firmware locked it off (Intel IA32_FEATURE_CONTROL lock set and
+              VMX-outside-SMX clear; AMD VM_CR SVMDIS set), false when not, null when it cannot be told.
+          type: bool
+          returned: always
+          sample: false
+        checks:
+          description:
+            - One entry per check, always in this order and with these ids - C(pae), C(64bit), C(hvm), C(iommu), C(firmware).
+            - C(status) is C(pass), C(fail), C(warn) or C(unknown); C(message) says what it means and what to do.
+          type: list
+          elements: dict
+          returned: always
+          sample:
+            - {id: pae, status: fail, message: "The CPU has no PAE (no \"pae\" flag). ..."}
+        xen_capable:
+          description: Whether Xen can run on this CPU at all (see the notes for what it means on each architecture).
+          type: bool
+          returned: always
+          sample: true
+'''
+
+import os
+import platform
+import struct
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.xenhost.dom0.plugins.module_utils.cpu_virt import (
+    arch_from_cpuinfo, assess, msr_to_read, parse_cpuinfo,
+)
+from ansible_collections.xenhost.dom0.plugins.module_utils.xen_text import (
+    list_under, parse_capabilities, parse_xen_info, read_under, xen_role,
+)
+
+
+def read_msr(root, address):
+    """The 64-bit value of an MSR of CPU 0 through the msr device, or None when it cannot be read."""
+    path = os.path.join(root, 'dev/cpu/0/msr')
+    if not os.access(path, os.R_OK):
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            data = os.pread(fd, 8, address)
+        finally:
+            os.close(fd)
+    except (IOError, OSError, OverflowError):
+        return None
+    if len(data) != 8:
+        return None
+    return struct.unpack('<Q', data)[0]
+
+
+def xl_virt_caps(module):
+    """virt_caps of `xl info` on a live dom0, or None when xl is missing or fails."""
+    xl = module.get_bin_path('xl')
+    if not xl:
+        return None
+    rc, out, dummy = module.run_command([xl, 'info'])
+    if rc != 0:
+        return None
+    return parse_xen_info(out).get('virt_caps')
+
+
+def gather(module, root):
+    live = os.path.realpath(root) == '/'
+    cpu = parse_cpuinfo(read_under(root, 'proc/cpuinfo'))
+    if live:
+        arch = platform.machine() or arch_from_cpuinfo(cpu)
+    else:
+        arch = (read_under(root, 'proc/sys/kernel/arch') or '').strip() or arch_from_cpuinfo(cpu)
+
+    features = read_under(root, 'sys/hypervisor/properties/features')
+    role = xen_role(read_under(root, 'sys/hypervisor/type'), read_under(root, 'proc/xen/capabilities'), features)
+    caps_text = read_under(root, 'sys/hypervisor/properties/capabilities')
+    xen_caps = parse_capabilities(caps_text) if caps_text is not None else None
+
+    virt_caps = None
+    if live and role == 'dom0':
+        virt_caps = xl_virt_caps(module)
+
+    msr_address = msr_to_read(cpu, role)
+    msr_value = read_msr(root, msr_address) if msr_address is not None else None
+
+    return assess(cpu, arch, role=role, xen_caps=xen_caps,
+                  iommu_classes=list_under(root, 'sys/class/iommu'),
+                  acpi_tables=list_under(root, 'sys/firmware/acpi/tables'),
+                  xen_virt_caps=virt_caps, msr_address=msr_address, msr_value=msr_value)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(root=dict(type='path', default='/')),
+        supports_check_mode=True,
+    )
+    root = module.params['root']
+    if not os.path.isdir(root):
+        module.fail_json(msg='root %s is not a directory: point it at / or at a copy of a machine\'s files (proc/, sys/).' % root)
+    module.exit_json(changed=False, ansible_facts={'cpu_virt': gather(module, root)})
+
+
+if __name__ == '__main__':
+    main()

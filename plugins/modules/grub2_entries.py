@@ -1,0 +1,273 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to xenhost.dom0
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: grub2_entries
+short_description: Read the menu entries GRUB 2 really has and check that the default boots Xen
+version_added: 0.1.0
+description:
+  - Reads a generated C(grub.cfg) (and C(grubenv)) and returns every menu entry with its GRUB_DEFAULT path, whether
+    it boots the Xen hypervisor and whether its hypervisor, kernel and initrd files exist.
+  - Resolves the default entry the way GRUB does - a number (at each level entries and submenus both count), a
+    title, an id (C($menuentry_id_option 'xen-gnulinux-simple-<uuid>')), a C(X>Y) path through submenus, or
+    C(${saved_entry}) from C(grubenv). An unknown default makes GRUB boot item 0, and this module reports that.
+  - Never changes anything. Use it after C(update-grub) / C(grub2-mkconfig) and before rebooting, to avoid guessing
+    titles (they differ between Debian, Ubuntu and EL) and to fail before a reboot that would not start Xen.
+  - "Debian's and Ubuntu's C(20_linux_xen) put the Xen entries in a top-level C(<OS>, with Xen hypervisor) entry and
+    a submenu C(Advanced options for <OS> (with Xen hypervisor)) holding a submenu C(Xen hypervisor, version <v>);
+    it skips kernels whose C(/boot/config-*) lacks C(CONFIG_XEN_DOM0=y)."
+  - File paths in C(grub.cfg) are relative to GRUB's root device. With a separate C(/boot) partition they lack the
+    C(/boot) prefix, so every file is looked for at O(root) + path and then at O(root) + C(/boot) + path.
+  - On Fedora / EL 8+ with BootLoaderSpec (C(blscfg)) the kernel entries live in C(/boot/loader/entries), not in
+    C(grub.cfg); RV(blscfg) is then true and such entries are not listed (Xen entries need C(GRUB_ENABLE_BLSCFG=false)).
+author:
+  - xenhost.dom0 contributors
+options:
+  path:
+    description:
+      - The generated GRUB 2 configuration.
+      - Default is the first existing of C(/boot/grub/grub.cfg) and C(/boot/grub2/grub.cfg) (under O(root)).
+    type: path
+  grubenv:
+    description:
+      - The GRUB environment block that holds C(saved_entry).
+      - Default is C(grubenv) beside O(path). A missing file is treated as empty, like GRUB does.
+    type: path
+  root:
+    description:
+      - Directory the boot files (and the default O(path)) are looked up under; for checking a mounted image.
+    type: path
+    default: /
+  default:
+    description:
+      - A GRUB_DEFAULT value to resolve instead of the one C(grub.cfg) / C(grubenv) set, for example the value a role
+        is about to configure. V(saved) means C(${saved_entry}) from O(grubenv).
+    type: str
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: none
+notes:
+  - Fails when C(grub.cfg) is missing or cannot be parsed (unterminated quote, unbalanced braces).
+seealso:
+  - module: xenhost.dom0.grub_legacy
+'''
+
+EXAMPLES = r'''
+- name: Read the GRUB 2 menu
+  xenhost.dom0.grub2_entries:
+  register: grub
+
+- name: Refuse to reboot unless the default boots an existing Xen entry
+  ansible.builtin.assert:
+    that:
+      - grub.default.is_xen
+      - grub.default.files_exist
+    fail_msg: >-
+      GRUB would boot '{{ grub.default.resolved_path }}', not a usable Xen entry.
+      Xen entries: {{ grub.xen_entries }}
+
+- name: Check the value we are about to put in GRUB_DEFAULT
+  xenhost.dom0.grub2_entries:
+    default: "{{ grub.xen_entries | first }}"
+  register: planned
+'''
+
+RETURN = r'''
+path:
+  description: The grub.cfg that was read.
+  returned: always
+  type: str
+  sample: /boot/grub/grub.cfg
+grubenv:
+  description: The grubenv that was read (may not exist).
+  returned: always
+  type: str
+  sample: /boot/grub/grubenv
+saved_entry:
+  description: C(saved_entry) from grubenv, or null.
+  returned: always
+  type: str
+next_entry:
+  description: C(next_entry) from grubenv (a one-time boot set by grub-reboot, used before the default), or null.
+  returned: always
+  type: str
+blscfg:
+  description: Whether grub.cfg loads BootLoaderSpec entries (C(blscfg)) that are not listed here.
+  returned: always
+  type: bool
+entries:
+  description: Every menu entry, in menu order (submenus are walked).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    index:
+      description: Position at its own level; entries and submenus both count, like GRUB.
+      type: int
+    index_path:
+      description: The numeric GRUB_DEFAULT form, for example C(1>0>0).
+      type: str
+    title:
+      description: The entry title.
+      type: str
+    id:
+      description: The C(--id) / C($menuentry_id_option) value, or null.
+      type: str
+    path:
+      description: The GRUB_DEFAULT form, submenu titles joined with C(>) (a C(>) in a title doubled).
+      type: str
+    xen:
+      description:
+        - Whether it boots the Xen hypervisor (a C(multiboot2)/C(multiboot)/C(xen_hypervisor) C(xen*) image plus a kernel module).
+      type: bool
+    hypervisor:
+      description: The hypervisor image path as written in grub.cfg, or null.
+      type: str
+    kernel:
+      description: The Linux kernel path (first module for Xen entries).
+      type: str
+    initrd:
+      description: The (first) initrd path, or null.
+      type: str
+    initrds:
+      description: All initrd paths.
+      type: list
+      elements: str
+    files_exist:
+      description: Whether the hypervisor, kernel and initrd files were all found under O(root).
+      type: bool
+    missing_files:
+      description: The paths that were not found.
+      type: list
+      elements: str
+  sample:
+    - index: 2
+      index_path: "2"
+      title: "Debian GNU/Linux, with Xen hypervisor"
+      id: xen-gnulinux-simple-3f6c1b0e-8d7a-4a52-b1c9-6e2d0f4a9b17
+      path: "Debian GNU/Linux, with Xen hypervisor"
+      xen: true
+      hypervisor: /boot/xen-4.17-amd64.gz
+      kernel: /boot/vmlinuz-6.1.0-28-amd64
+      initrd: /boot/initrd.img-6.1.0-28-amd64
+      initrds: [/boot/initrd.img-6.1.0-28-amd64]
+      files_exist: true
+      missing_files: []
+xen_entries:
+  description: GRUB_DEFAULT paths of the Xen entries, in menu order.
+  returned: always
+  type: list
+  elements: str
+  sample:
+    - "Debian GNU/Linux, with Xen hypervisor"
+    - "Advanced options for Debian GNU/Linux (with Xen hypervisor)>Xen hypervisor, version 4.17-amd64>Debian GNU/Linux, with Xen 4.17-amd64
+      and Linux 6.1.0-28-amd64"
+default:
+  description: What GRUB boots by default.
+  returned: always
+  type: dict
+  contains:
+    setting:
+      description: The default as written (in grub.cfg, or O(default)), for example C(${saved_entry}).
+      type: str
+    value:
+      description: The setting with grubenv variables substituted.
+      type: str
+    found:
+      description: Whether the value names a menu entry; when false GRUB boots item 0, which is what the resolved_ fields show.
+      type: bool
+    resolved_title:
+      description: Title of the entry GRUB boots.
+      type: str
+    resolved_path:
+      description: Its GRUB_DEFAULT path.
+      type: str
+    resolved_id:
+      description: Its id.
+      type: str
+    is_xen:
+      description: Whether that entry boots Xen.
+      type: bool
+    files_exist:
+      description: Whether its hypervisor, kernel and initrd files exist.
+      type: bool
+    missing_files:
+      description: Its files that were not found.
+      type: list
+      elements: str
+'''
+
+import os
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.xenhost.dom0.plugins.module_utils import grub2_cfg
+
+DEFAULT_PATHS = ('boot/grub/grub.cfg', 'boot/grub2/grub.cfg')
+
+
+def _read(path):
+    with open(path, 'rb') as handle:
+        return handle.read().decode('utf-8', 'replace')
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            path=dict(type='path'),
+            grubenv=dict(type='path'),
+            root=dict(type='path', default='/'),
+            default=dict(type='str'),
+        ),
+        supports_check_mode=True,
+    )
+    root = module.params['root']
+    path = module.params['path']
+    if path is None:
+        candidates = [os.path.join(root, p) for p in DEFAULT_PATHS]
+        path = next((c for c in candidates if os.path.isfile(c)), None)
+        if path is None:
+            module.fail_json(msg='no grub.cfg found (looked for %s); is GRUB 2 installed and update-grub run?'
+                             % ', '.join(candidates))
+    if not os.path.isfile(path):
+        module.fail_json(msg='%s does not exist or is not a file' % path)
+    grubenv = module.params['grubenv'] or os.path.join(os.path.dirname(path), 'grubenv')
+
+    try:
+        config = grub2_cfg.parse(_read(path))
+    except (IOError, OSError) as exc:
+        module.fail_json(msg='cannot read %s: %s' % (path, exc))
+    except grub2_cfg.Grub2ParseError as exc:
+        module.fail_json(msg='cannot parse %s: %s' % (path, exc))
+
+    env = {}
+    if os.path.isfile(grubenv):
+        try:
+            env = grub2_cfg.parse_grubenv(_read(grubenv))
+        except (IOError, OSError) as exc:
+            module.fail_json(msg='cannot read %s: %s' % (grubenv, exc))
+
+    default = module.params['default']
+    if default == 'saved':
+        default = '${saved_entry}'
+    facts = grub2_cfg.describe(config, root=root, exists=os.path.isfile, default=default, env=env)
+    module.exit_json(
+        changed=False,
+        path=path,
+        grubenv=grubenv,
+        saved_entry=env.get('saved_entry'),
+        next_entry=env.get('next_entry') or None,
+        **facts
+    )
+
+
+if __name__ == '__main__':
+    main()

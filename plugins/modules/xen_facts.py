@@ -1,0 +1,243 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, xenhost maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: xen_facts
+short_description: Tell whether Xen runs here, in which role, and which kernels can be a dom0
+version_added: 0.1.0
+description:
+  - Returns C(ansible_facts.xen) - whether Linux runs on Xen, as C(dom0) or C(domU), Xen's version and capabilities,
+    whether the running kernel and each kernel in C(/boot) can be a dom0, and, on a live dom0, the parsed output of the
+    toolstack's C(info) and C(list).
+  - The dom0 test does not depend on xenfs alone - C(control_d) in C(/proc/xen/capabilities), else bit 11 (XENFEAT_dom0)
+    of C(/sys/hypervisor/properties/features).
+  - The toolstack (C(xl info), C(xl list), or C(xm info), C(xm list)) is run only when O(root) is C(/) and the host is a dom0.
+    Xen 4.5 and later have no xm/xend, so C(xl) is used; older Xen uses C(xm) while xend runs, else C(xl).
+  - Point O(root) at an unpacked sosreport or supportconfig, or a test tree, to look at another machine's files.
+author:
+  - xenhost maintainers
+options:
+  root:
+    description:
+      - Directory under which C(proc/), C(sys/) and C(boot/) are read.
+      - Anything other than C(/) is treated as a copy of another machine's files; no command is run then.
+    type: path
+    default: /
+attributes:
+  check_mode:
+    support: full
+    description: The module only reads; it behaves the same in check mode (the toolstack commands it runs only read).
+  diff_mode:
+    support: none
+    description: Nothing is changed, so there is nothing to diff.
+  facts:
+    support: full
+    description: Sets C(ansible_facts.xen).
+notes:
+  - A kernel counts as dom0-capable when its C(/boot/config-<release>) has C(CONFIG_XEN_DOM0=y) (pvops kernels) or
+    C(CONFIG_XEN_PRIVILEGED_GUEST=y) (the old xenified kernels such as RHEL 5's kernel-xen, which have no CONFIG_XEN_DOM0).
+seealso:
+  - module: xenhost.dom0.cpu_virt_facts
+'''
+
+EXAMPLES = r'''
+- name: Find out what Xen is running here
+  xenhost.dom0.xen_facts:
+
+- name: Show the domains of a dom0
+  ansible.builtin.debug:
+    msg: "{{ ansible_facts.xen.domains | map(attribute='name') | list }}"
+  when: ansible_facts.xen.role == 'dom0'
+
+- name: Look at an unpacked sosreport on the controller
+  xenhost.dom0.xen_facts:
+    root: /srv/sosreports/sosreport-xen01-2026-11-20
+  delegate_to: localhost
+'''
+
+RETURN = r'''
+ansible_facts:
+  description: Facts to add to ansible_facts.
+  returned: always
+  type: complex
+  contains:
+    xen:
+      description: What Xen is running here.
+      returned: always
+      type: complex
+      contains:
+        running:
+          description: Whether this Linux runs on the Xen hypervisor.
+          type: bool
+          returned: always
+          sample: true
+        role:
+          description: C(dom0) (the control domain), C(domU) (a guest) or C(none) (not on Xen).
+          type: str
+          returned: always
+          sample: dom0
+        guest_type:
+          description: C(pv), C(hvm) or C(pvh) from C(/sys/hypervisor/guest_type) (Linux 4.15 and later); null when not known.
+          type: str
+          returned: always
+          sample: pv
+        version:
+          description: Xen's version from C(/sys/hypervisor/version) (or the toolstack), e.g. C(4.17.7) or C(3.1.2-419.el5); null if unknown.
+          type: str
+          returned: always
+          sample: 4.17.7
+        capabilities:
+          description: Xen's capabilities (C(xen-3.0-x86_64), C(hvm-3.0-x86_64)...); empty when not on Xen.
+          type: list
+          elements: str
+          returned: always
+          sample: [xen-3.0-x86_64, hvm-3.0-x86_32, hvm-3.0-x86_32p, hvm-3.0-x86_64]
+        toolstack:
+          description: C(xl) or C(xm) when the toolstack was run (live dom0 only), else null.
+          type: str
+          returned: always
+          sample: xl
+        info:
+          description: Parsed C(xl info)/C(xm info) (see the parse_xen_info filter); empty unless the toolstack was run.
+          type: dict
+          returned: always
+          sample: {xen_version: 4.17.7, nr_cpus: 2, total_memory: 3071, virt_caps: [pv, hvm, hap, shadow]}
+        domains:
+          description: Parsed C(xl list)/C(xm list) (see the parse_xen_list filter); empty unless the toolstack was run.
+          type: list
+          elements: dict
+          returned: always
+          sample: [{name: Domain-0, id: 0, mem: 1024, vcpus: 2, state: r-----, time: 31.4}]
+        kernel:
+          description: The running kernel.
+          type: dict
+          returned: always
+          contains:
+            release:
+              description: From C(/proc/sys/kernel/osrelease); null if unreadable.
+              type: str
+            dom0_capable:
+              description: Whether its config enables dom0 support; null when there is no C(/boot/config-<release>).
+              type: bool
+            config:
+              description: Path of that config file (under O(root)), or null.
+              type: str
+          sample: {release: 6.1.0-27-amd64, dom0_capable: true, config: /boot/config-6.1.0-27-amd64}
+        boot_kernels:
+          description: Every C(/boot/config-*) under O(root), in version order.
+          type: list
+          elements: dict
+          returned: always
+          sample: [{release: 2.6.18-419.el5, dom0_capable: false}, {release: 2.6.18-419.el5xen, dom0_capable: true}]
+'''
+
+import os
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.xenhost.dom0.plugins.module_utils.xen_text import (
+    choose_toolstack, guest_type, kernel_config_dom0, list_under, parse_capabilities,
+    parse_xen_info, parse_xen_list, read_under, release_sort_key, running_process,
+    version_tuple, xen_role, xen_version,
+)
+
+
+def process_cmdlines():
+    """argv lists of the running processes, from /proc/*/cmdline (only used on a live host)."""
+    cmdlines = []
+    for pid in list_under('/', 'proc') or ():
+        if pid.isdigit():
+            text = read_under('/proc', pid + '/cmdline')
+            if text:
+                cmdlines.append([arg for arg in text.split('\0') if arg])
+    return cmdlines
+
+
+def run_toolstack(module, version):
+    """(toolstack, info, domains) on a live dom0; info/domains empty when the commands fail."""
+    xl = module.get_bin_path('xl')
+    xm = module.get_bin_path('xm')
+    xend_running = bool(xm) and running_process(process_cmdlines(), 'xend')
+    tool = choose_toolstack(version_tuple(version), bool(xl), bool(xm), xend_running)
+    if tool is None:
+        module.warn('This is a Xen dom0 but neither xl nor xm is installed: no domain list.')
+        return None, {}, []
+    path = xl if tool == 'xl' else xm
+    results = []
+    for sub in ('info', 'list'):
+        rc, out, err = module.run_command([path, sub])
+        if rc != 0:
+            module.warn('%s %s failed (rc=%d): %s' % (tool, sub, rc, err.strip()))
+            out = ''
+        results.append(out)
+    return tool, parse_xen_info(results[0]), parse_xen_list(results[1])
+
+
+def kernel_facts(root):
+    release = (read_under(root, 'proc/sys/kernel/osrelease') or '').strip() or None
+    config = None
+    dom0_capable = None
+    if release:
+        relpath = 'boot/config-' + release
+        text = read_under(root, relpath)
+        if text is not None:
+            config = os.path.join(root, relpath)
+            dom0_capable = kernel_config_dom0(text)
+    boot_kernels = []
+    releases = [name[len('config-'):] for name in list_under(root, 'boot') or () if name.startswith('config-')]
+    for rel in sorted(releases, key=release_sort_key):
+        boot_kernels.append({'release': rel, 'dom0_capable': kernel_config_dom0(read_under(root, 'boot/config-' + rel))})
+    return {'release': release, 'dom0_capable': dom0_capable, 'config': config}, boot_kernels
+
+
+def gather(module, root):
+    hv_type = read_under(root, 'sys/hypervisor/type')
+    proc_caps = read_under(root, 'proc/xen/capabilities')
+    role = xen_role(hv_type, proc_caps, read_under(root, 'sys/hypervisor/properties/features'))
+    running = role != 'none'
+    version = xen_version(read_under(root, 'sys/hypervisor/version/major'),
+                          read_under(root, 'sys/hypervisor/version/minor'),
+                          read_under(root, 'sys/hypervisor/version/extra')) if running else None
+    capabilities = parse_capabilities(read_under(root, 'sys/hypervisor/properties/capabilities')) if running else []
+
+    toolstack, info, domains = None, {}, []
+    if running and role == 'dom0' and os.path.realpath(root) == '/':
+        toolstack, info, domains = run_toolstack(module, version)
+        if version is None and info.get('xen_major') is not None:
+            version = '%s.%s%s' % (info['xen_major'], info.get('xen_minor', 0), info.get('xen_extra', ''))
+        if not capabilities:
+            capabilities = list(info.get('xen_caps', []))
+
+    kernel, boot_kernels = kernel_facts(root)
+    return {
+        'running': running,
+        'role': role,
+        'guest_type': guest_type(read_under(root, 'sys/hypervisor/guest_type')) if running else None,
+        'version': version,
+        'capabilities': capabilities,
+        'toolstack': toolstack,
+        'info': info,
+        'domains': domains,
+        'kernel': kernel,
+        'boot_kernels': boot_kernels,
+    }
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(root=dict(type='path', default='/')),
+        supports_check_mode=True,
+    )
+    root = module.params['root']
+    if not os.path.isdir(root):
+        module.fail_json(msg='root %s is not a directory: point it at / or at a copy of a machine\'s files (proc/, sys/, boot/).' % root)
+    module.exit_json(changed=False, ansible_facts={'xen': gather(module, root)})
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,239 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, xenhost maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Unit tests of module_utils/cpu_virt.py: cpuinfo shapes of real CPUs and the decisions made from them."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import os
+
+import pytest
+
+from ansible_collections.xenhost.dom0.plugins.module_utils import cpu_virt
+
+HOSTS = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtures', 'facts', 'hosts')
+
+
+def cpuinfo(host):
+    with open(os.path.join(HOSTS, host, 'proc', 'cpuinfo')) as handle:
+        return cpu_virt.parse_cpuinfo(handle.read())
+
+
+def statuses(facts):
+    return dict((c['id'], c['status']) for c in facts['checks'])
+
+
+def message(facts, check_id):
+    return [c['message'] for c in facts['checks'] if c['id'] == check_id][0]
+
+
+@pytest.mark.parametrize('host,kind,vendor,model,logical,sockets,arch', [
+    ('pentium-m-dothan', 'x86', 'GenuineIntel', 'Intel(R) Pentium(R) M processor 1.73GHz', 1, 1, 'i686'),
+    ('pentium4-northwood', 'x86', 'GenuineIntel', 'Intel(R) Pentium(R) 4 CPU 2.80GHz', 2, 1, 'i686'),
+    ('core2-e8400-vmx', 'x86', 'GenuineIntel', 'Intel(R) Core(TM)2 Duo CPU     E8400  @ 3.00GHz', 2, 1, 'x86_64'),
+    ('opteron-2218-2socket', 'x86', 'AuthenticAMD', 'Dual-Core AMD Opteron(tm) Processor 2218', 4, 2, 'x86_64'),
+    ('kvm-guest-skylake', 'x86', 'GenuineIntel', 'Intel Core Processor (Skylake, IBRS)', 2, 2, 'x86_64'),
+    ('xen-dom0-debian12', 'x86', 'GenuineIntel', 'Intel Xeon Processor (Skylake, IBRS, no TSX)', 2, 1, 'x86_64'),
+    ('xen-domu-pv-debian12', 'x86', 'GenuineIntel', 'Intel(R) Xeon(R) CPU E5-2680 v4 @ 2.40GHz', 2, 1, 'x86_64'),
+    ('xen-dom0-rhel5', 'x86', 'GenuineIntel', 'Intel(R) Xeon(R) CPU           E5420  @ 2.50GHz', 8, 2, 'x86_64'),
+    ('aarch64-cortex-a72', 'arm64', None, None, 4, None, 'aarch64'),
+    ('ppc64le-power9', 'ppc', None, 'POWER9 (architected), altivec supported', 4, None, 'ppc64'),
+    ('s390x-z14', 's390', 'IBM/S390', None, 4, None, 's390x'),
+])
+def test_parse_cpuinfo_shapes(host, kind, vendor, model, logical, sockets, arch):
+    cpu = cpuinfo(host)
+    assert (cpu['kind'], cpu['vendor'], cpu['model_name'], cpu['logical_cpus'], cpu['sockets']) == (kind, vendor, model, logical, sockets)
+    assert cpu_virt.arch_from_cpuinfo(cpu) == arch
+
+
+def test_flags_of_the_dothan_have_no_pae():
+    cpu = cpuinfo('pentium-m-dothan')
+    assert 'pae' not in cpu['flags'] and 'lm' not in cpu['flags'] and 'sse2' in cpu['flags']
+    assert cpu['kernel_32bit']
+
+
+def test_vmx_flags_line_is_noticed():
+    assert cpuinfo('core2-e8400-vmx')['vmx_flags_line']
+    assert not cpuinfo('xen-dom0-rhel5')['vmx_flags_line']
+
+
+def test_32bit_kernel_on_64bit_cpu():
+    text = ('processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel\t\t: 23\n'
+            'model name\t: Intel(R) Core(TM)2 Duo CPU     E8400  @ 3.00GHz\nfdiv_bug\t: no\nf00f_bug\t: no\ncoma_bug\t: no\n'
+            'flags\t\t: fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clflush nx lm vmx\n')
+    cpu = cpu_virt.parse_cpuinfo(text)
+    assert cpu_virt.arch_from_cpuinfo(cpu) == 'i686'
+    facts = cpu_virt.assess(cpu, 'i686')
+    assert facts['flags']['lm'] is True
+    assert statuses(facts)['64bit'] == 'pass'
+    assert '64-bit (x86_64/amd64) operating system' in message(facts, '64bit')
+    assert 'i686' in message(facts, '64bit')
+
+
+def test_family5_32bit_is_i586():
+    cpu = cpu_virt.parse_cpuinfo('processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 5\nfdiv_bug\t: no\nflags\t\t: fpu vme de pse tsc msr mce cx8\n')
+    assert cpu_virt.arch_from_cpuinfo(cpu) == 'i586'
+
+
+def test_old_arm64_processor_header():
+    text = ('Processor\t: AArch64 Processor rev 0 (aarch64)\nprocessor\t: 0\nprocessor\t: 1\n'
+            'Features\t: fp asimd evtstrm\nCPU implementer\t: 0x41\nCPU architecture: AArch64\nCPU part\t: 0xd03\n\nHardware\t: Juno\n')
+    cpu = cpu_virt.parse_cpuinfo(text)
+    assert (cpu['kind'], cpu['logical_cpus'], cpu['model_name']) == ('arm64', 2, 'AArch64 Processor rev 0 (aarch64)')
+
+
+def test_arm32_is_not_aarch64():
+    text = ('processor\t: 0\nmodel name\t: ARMv7 Processor rev 4 (v7l)\nBogoMIPS\t: 38.40\n'
+            'Features\t: half thumb fastmult vfp edsp neon vfpv3 tls vfpv4 idiva idivt vfpd32 lpae evtstrm crc32\n'
+            'CPU implementer\t: 0x41\nCPU architecture: 7\nCPU part\t: 0xd03\n')
+    cpu = cpu_virt.parse_cpuinfo(text)
+    assert cpu['kind'] == 'arm' and cpu_virt.arch_from_cpuinfo(cpu) == 'armv7l'
+    facts = cpu_virt.assess(cpu, 'armv7l')
+    assert facts['xen_capable'] is False and statuses(facts)['64bit'] == 'fail'
+
+
+@pytest.mark.parametrize('text', [None, '', 'garbage without colons\n'])
+def test_nothing_readable_gives_nulls_and_unknowns(text):
+    cpu = cpu_virt.parse_cpuinfo(text)
+    facts = cpu_virt.assess(cpu, None)
+    assert facts['vendor'] is None and facts['logical_cpus'] is None and facts['sockets'] is None
+    assert facts['flags'] == dict((f, False) for f in cpu_virt.FLAG_NAMES)
+    assert facts['hvm'] == {'capable': None, 'technology': None, 'source': None}
+    assert facts['bios_disabled'] is None
+    assert statuses(facts) == {'pae': 'unknown', '64bit': 'unknown', 'hvm': 'unknown', 'iommu': 'unknown', 'firmware': 'unknown'}
+    assert facts['xen_capable'] is False
+
+
+def test_check_ids_are_fixed_and_ordered():
+    facts = cpu_virt.assess(cpuinfo('core2-e8400-vmx'), 'x86_64')
+    assert [c['id'] for c in facts['checks']] == list(cpu_virt.CHECK_IDS) == ['pae', '64bit', 'hvm', 'iommu', 'firmware']
+
+
+def test_no_pae_fails_with_the_panic_text():
+    facts = cpu_virt.assess(cpuinfo('pentium-m-dothan'), 'i686')
+    assert statuses(facts)['pae'] == 'fail'
+    assert 'Cannot execute a PAE-enabled kernel on a PAE-less CPU!' in message(facts, 'pae')
+    assert facts['xen_capable'] is False
+
+
+def test_no_hvm_warns_about_windows():
+    facts = cpu_virt.assess(cpuinfo('pentium4-northwood'), 'i686')
+    assert statuses(facts)['hvm'] == 'warn'
+    assert 'no Windows' in message(facts, 'hvm')
+
+
+def test_dom0_takes_hvm_from_xen_not_cpuinfo():
+    cpu = cpuinfo('xen-dom0-debian12')
+    assert 'vmx' not in cpu['flags'] and 'hypervisor' in cpu['flags']
+    caps = ['xen-3.0-x86_64', 'hvm-3.0-x86_32', 'hvm-3.0-x86_32p', 'hvm-3.0-x86_64']
+    facts = cpu_virt.assess(cpu, 'x86_64', role='dom0', xen_caps=caps)
+    assert facts['hvm'] == {'capable': True, 'technology': 'vmx', 'source': 'xen'}
+    assert facts['bios_disabled'] is False
+    # Without Xen's word, a dom0 says unknown rather than "no HVM".
+    facts = cpu_virt.assess(cpu, 'x86_64', role='dom0', xen_caps=None)
+    assert facts['hvm'] == {'capable': None, 'technology': None, 'source': None}
+    assert statuses(facts)['hvm'] == 'unknown'
+    # Xen without hvm-* caps: no HVM, said by Xen.
+    facts = cpu_virt.assess(cpu, 'x86_64', role='dom0', xen_caps=['xen-3.0-x86_64'])
+    assert facts['hvm'] == {'capable': False, 'technology': None, 'source': 'xen'}
+    assert facts['bios_disabled'] is None
+
+
+def test_amd_dom0_technology_is_svm():
+    cpu = cpuinfo('opteron-2218-2socket')
+    cpu['flags'].discard('svm')  # as a dom0 would show it
+    facts = cpu_virt.assess(cpu, 'x86_64', role='dom0', xen_caps=['xen-3.0-x86_64', 'hvm-3.0-x86_64'])
+    assert facts['hvm'] == {'capable': True, 'technology': 'svm', 'source': 'xen'}
+
+
+def test_iommu_evidence_order():
+    intel = cpuinfo('core2-e8400-vmx')
+    amd = cpuinfo('opteron-2218-2socket')
+    assert cpu_virt.assess_iommu(intel, 'none', ['dmar0'], None, None) == {'present': True, 'type': 'vt-d', 'source': 'sysfs'}
+    assert cpu_virt.assess_iommu(amd, 'none', ['ivhd0'], ['APIC'], None) == {'present': True, 'type': 'amd-vi', 'source': 'sysfs'}
+    assert cpu_virt.assess_iommu(intel, 'none', [], ['APIC', 'DMAR'], None) == {'present': True, 'type': 'vt-d', 'source': 'acpi'}
+    assert cpu_virt.assess_iommu(amd, 'none', None, ['IVRS'], None) == {'present': True, 'type': 'amd-vi', 'source': 'acpi'}
+    assert cpu_virt.assess_iommu(amd, 'none', None, ['APIC', 'DSDT'], None) == {'present': False, 'type': None, 'source': 'acpi'}
+    # A dom0: Xen renamed DMAR to XMAR, or hid it; absence alone is not "absent".
+    assert cpu_virt.assess_iommu(intel, 'dom0', None, ['APIC', 'XMAR'], None) == {'present': True, 'type': 'vt-d', 'source': 'acpi'}
+    assert cpu_virt.assess_iommu(intel, 'dom0', None, ['APIC', 'DSDT'], None) == {'present': None, 'type': None, 'source': None}
+    # ... unless Xen itself says (xl info virt_caps on a live dom0).
+    assert cpu_virt.assess_iommu(intel, 'dom0', None, ['APIC'], ['pv', 'hvm', 'hvm_directio', 'hap']) == \
+        {'present': True, 'type': 'vt-d', 'source': 'xen'}
+    assert cpu_virt.assess_iommu(intel, 'dom0', None, ['APIC'], ['pv', 'hvm', 'hap']) == {'present': False, 'type': None, 'source': 'xen'}
+    assert cpu_virt.assess_iommu(intel, 'none', None, None, None) == {'present': None, 'type': None, 'source': None}
+    assert cpu_virt.assess_iommu(intel, 'none', ['smmu3.0x0000000009050000'], None, None) == {'present': True, 'type': None, 'source': 'sysfs'}
+
+
+def test_msr_decoding():
+    intel, amd = cpu_virt.MSR_IA32_FEATURE_CONTROL, cpu_virt.MSR_VM_CR
+    assert cpu_virt.firmware_disabled_from_msr(intel, 0x1) is True     # locked, VMX outside SMX off
+    assert cpu_virt.firmware_disabled_from_msr(intel, 0x5) is False    # locked, VMX on
+    assert cpu_virt.firmware_disabled_from_msr(intel, 0x3) is True     # locked, only VMX inside SMX
+    assert cpu_virt.firmware_disabled_from_msr(intel, 0x0) is False    # unlocked: the OS may enable it
+    assert cpu_virt.firmware_disabled_from_msr(amd, 0x18) is True      # lock + SVMDIS
+    assert cpu_virt.firmware_disabled_from_msr(amd, 0x0) is False
+    assert cpu_virt.firmware_disabled_from_msr(intel, None) is None
+
+
+def test_msr_to_read_only_on_bare_metal_x86():
+    assert cpu_virt.msr_to_read(cpuinfo('opteron-2218-2socket'), 'none') == cpu_virt.MSR_VM_CR
+    assert cpu_virt.msr_to_read(cpuinfo('pentium4-northwood'), 'none') == cpu_virt.MSR_IA32_FEATURE_CONTROL
+    assert cpu_virt.msr_to_read(cpuinfo('core2-e8400-vmx'), 'none') is None       # "vmx flags" already tells
+    assert cpu_virt.msr_to_read(cpuinfo('kvm-guest-skylake'), 'none') is None     # a VM: emulated MSR
+    assert cpu_virt.msr_to_read(cpuinfo('xen-dom0-rhel5'), 'dom0') is None        # Xen emulates it too
+    assert cpu_virt.msr_to_read(cpuinfo('aarch64-cortex-a72'), 'none') is None
+
+
+def test_firmware_locked_off_fails_and_says_what_to_do():
+    cpu = cpuinfo('opteron-2218-2socket')
+    facts = cpu_virt.assess(cpu, 'x86_64', msr_address=cpu_virt.MSR_VM_CR, msr_value=0x18)
+    assert facts['bios_disabled'] is True
+    assert statuses(facts)['firmware'] == 'fail'
+    assert 'SVM Mode' in message(facts, 'firmware') and 'power the machine off and on' in message(facts, 'firmware')
+    assert statuses(facts)['hvm'] == 'warn'
+    assert facts['xen_capable'] is True  # PV still works
+
+
+def test_intel_locked_off_on_new_kernel_without_vmx_flag():
+    # Linux 5.6+ drops vmx from cpuinfo when firmware locked it off; the MSR still tells.
+    cpu = cpuinfo('core2-e8400-vmx')
+    cpu['flags'].discard('vmx')
+    cpu['vmx_flags_line'] = False
+    facts = cpu_virt.assess(cpu, 'x86_64', msr_address=cpu_virt.MSR_IA32_FEATURE_CONTROL, msr_value=0x1)
+    assert facts['bios_disabled'] is True
+    assert statuses(facts)['firmware'] == 'fail'
+    assert '0x1' in message(facts, 'firmware') and 'Intel Virtualization Technology' in message(facts, 'firmware')
+
+
+def test_firmware_unknown_reasons():
+    facts = cpu_virt.assess(cpuinfo('opteron-2218-2socket'), 'x86_64', msr_address=cpu_virt.MSR_VM_CR, msr_value=None)
+    assert statuses(facts)['firmware'] == 'unknown' and 'modprobe msr' in message(facts, 'firmware')
+    facts = cpu_virt.assess(cpuinfo('kvm-guest-skylake'), 'x86_64')
+    assert statuses(facts)['firmware'] == 'unknown' and 'hypervisor' in message(facts, 'firmware')
+
+
+def test_vm_without_nested_vmx():
+    facts = cpu_virt.assess(cpuinfo('kvm-guest-skylake'), 'x86_64', acpi_tables=['APIC', 'DSDT', 'FACP'])
+    assert facts['hvm']['capable'] is False
+    assert 'nested virtualization' in message(facts, 'hvm')
+    assert 'virtual IOMMU' in message(facts, 'iommu')
+    assert facts['xen_capable'] is True
+
+
+def test_aarch64_xen_capable_but_el2_unknown():
+    facts = cpu_virt.assess(cpuinfo('aarch64-cortex-a72'), 'aarch64')
+    assert facts['xen_capable'] is True
+    assert statuses(facts) == {'pae': 'pass', '64bit': 'pass', 'hvm': 'unknown', 'iommu': 'unknown', 'firmware': 'unknown'}
+    assert 'EL2' in message(facts, 'hvm')
+    assert facts['flags'] == dict((f, False) for f in cpu_virt.FLAG_NAMES)
+
+
+@pytest.mark.parametrize('host,arch', [('ppc64le-power9', 'ppc64le'), ('s390x-z14', 's390x')])
+def test_non_xen_architectures(host, arch):
+    facts = cpu_virt.assess(cpuinfo(host), arch)
+    assert facts['xen_capable'] is False
+    assert statuses(facts)['64bit'] == 'fail'
+    assert arch in message(facts, '64bit')
+

@@ -1,0 +1,230 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Pure GRUB legacy parsing/editing, on menu files modelled on RHEL 5, CentOS 5, SLES 11 and Debian."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import difflib
+import os
+
+import pytest
+
+from ansible_collections.xenhost.dom0.plugins.module_utils import grub_legacy as gl
+
+FIXTURES = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtures', 'grub')
+MENUS = ['rhel5_grub.conf', 'centos5_grub.conf', 'sles11_menu.lst', 'debian12_menu.lst',
+         'debian12_static_xen_menu.lst', 'debian7_xen_saved_menu.lst', 'tricky_menu.lst', 'noxen_menu.lst']
+
+
+def fixture(name):
+    with open(os.path.join(FIXTURES, name), 'rb') as handle:
+        return handle.read().decode('utf-8', 'surrogateescape')
+
+
+def changed_lines(before, after):
+    """(removed, added) physical lines between two texts."""
+    diff = list(difflib.ndiff(before.split('\n'), after.split('\n')))
+    return [d[2:] for d in diff if d.startswith('- ')], [d[2:] for d in diff if d.startswith('+ ')]
+
+
+@pytest.mark.parametrize('name', MENUS)
+def test_parse_then_render_is_byte_identical(name):
+    text = fixture(name)
+    assert gl.MenuConfig(text).text() == text
+
+
+def test_round_trip_keeps_crlf_undecodable_bytes_and_missing_final_newline():
+    raw = b'default 0\r\ntitle Caf\xe9 \x0c odd\r\nkernel /boot/xen.gz\r\nmodule /boot/vmlinuz'
+    text = raw.decode('utf-8', 'surrogateescape')
+    config = gl.MenuConfig(text)
+    assert config.text().encode('utf-8', 'surrogateescape') == raw
+    assert len(config.entries) == 1 and config.entries[0].xen
+
+
+@pytest.mark.parametrize('name, xen_flags', [
+    ('rhel5_grub.conf', [False, True, False]),
+    ('centos5_grub.conf', [False, True, False]),
+    ('sles11_menu.lst', [False, True, False]),
+    ('debian12_menu.lst', [False, False, False, False]),
+    ('debian12_static_xen_menu.lst', [False, False, False, False, True]),
+    ('debian7_xen_saved_menu.lst', [True, False, False]),
+    ('tricky_menu.lst', [False, False, True, False]),
+])
+def test_xen_detection(name, xen_flags):
+    assert [e.xen for e in gl.parse(fixture(name)).entries] == xen_flags
+
+
+def test_titles_that_merely_mention_xen_and_multiboot_kernels_are_not_xen():
+    entries = gl.parse(fixture('tricky_menu.lst')).entries
+    assert entries[0].title == 'Rescue shell (xen tools installed, no hypervisor)'   # 'title=' form
+    assert entries[1].title == 'GNU (also known as GNU/Hurd)' and entries[1].module_lines
+    assert not entries[0].xen and not entries[1].xen
+    # the continued kernel line is one logical line
+    assert entries[2].kernel == '(hd0,0)/boot/xen-4.17-amd64.gz console=com1         com1=115200,8n1'
+
+
+def test_globals_and_default_forms():
+    assert gl.parse(fixture('rhel5_grub.conf')).default_setting() == 0          # default=0
+    assert gl.parse(fixture('sles11_menu.lst')).default_setting() == 0          # default 0
+    assert gl.parse(fixture('debian7_xen_saved_menu.lst')).default_setting() == 'saved'
+    assert gl.parse(fixture('tricky_menu.lst')).default_setting() is None       # no default line
+    assert gl.parse(fixture('centos5_grub.conf')).fallback_setting() == [2]
+    assert [line.command for line in gl.parse(fixture('rhel5_grub.conf')).globals] == \
+        ['default', 'timeout', 'splashimage', 'hiddenmenu']
+
+
+def test_automagic_block_and_magic_options():
+    config = gl.parse(fixture('debian7_xen_saved_menu.lst'))
+    assert config.automagic is not None
+    assert all(e.automagic for e in config.entries)
+    assert config.magic_option('xenhopt')[1] == ''
+    assert config.magic_option('xenkopt')[1] == 'console=tty0'
+    assert config.magic_option('updatedefaultentry')[1] == 'false'
+    static = gl.parse(fixture('debian12_static_xen_menu.lst'))
+    assert [e.automagic for e in static.entries] == [True, True, True, True, False]
+
+
+def test_rhel5_xen_not_first_changes_exactly_the_default_line():
+    text = fixture('rhel5_grub.conf')
+    result = gl.plan(text, default='xen')
+    assert result['chosen'].index == 1
+    assert result['previous_default'] == 0
+    assert changed_lines(text, result['text']) == (['default=0'], ['default=1'])
+    assert len(result['text']) == len(text)
+
+
+def test_second_run_changes_nothing():
+    for name in ('rhel5_grub.conf', 'centos5_grub.conf', 'sles11_menu.lst', 'tricky_menu.lst',
+                 'debian12_static_xen_menu.lst'):
+        first = gl.plan(fixture(name), default='xen', fallback='0', xen_args='dom0_mem=1024M,max:1024M')['text']
+        assert gl.plan(first, default='xen', fallback='0', xen_args='dom0_mem=1024M,max:1024M')['text'] == first
+
+
+def test_centos5_already_xen_only_xen_args_change_the_kernel_line():
+    text = fixture('centos5_grub.conf')
+    assert gl.plan(text, default='xen')['text'] == text
+    result = gl.plan(text, default='xen', xen_args=['dom0_mem=1024M,max:1024M', 'dom0_max_vcpus=2'])
+    assert changed_lines(text, result['text']) == (
+        ['\tkernel /boot/xen.gz-2.6.18-419.el5 dom0_mem=512M'],
+        ['\tkernel /boot/xen.gz-2.6.18-419.el5 dom0_mem=1024M,max:1024M dom0_max_vcpus=2'])
+
+
+def test_debian12_update_grub_output_has_no_xen_entry_and_fails_listing_titles():
+    with pytest.raises(gl.GrubLegacyError) as err:
+        gl.plan(fixture('debian12_menu.lst'), default='xen')
+    msg = str(err.value)
+    assert 'no Xen entry' in msg
+    assert '0: Debian GNU/Linux, kernel 6.1.0-28-amd64' in msg
+    assert '3: Debian GNU/Linux, kernel 6.1.0-27-amd64 (single-user mode)' in msg
+
+
+def test_debian12_static_xen_stanza_keeps_tab_separator():
+    text = fixture('debian12_static_xen_menu.lst')
+    result = gl.plan(text, default='xen')
+    assert result['chosen'].index == 4
+    assert changed_lines(text, result['text']) == (['default\t\t0'], ['default\t\t4'])
+    assert result['warnings'] == []
+
+
+def test_saved_default_goes_to_the_default_file_not_the_menu():
+    text = fixture('debian7_xen_saved_menu.lst')
+    result = gl.plan(text, default='xen', saved_index=1)
+    assert result['text'] == text
+    assert result['default_file_index'] == 0
+    assert result['previous_default'] == 1 and result['previous_setting'] == 'saved'
+    assert gl.plan(text, default='xen', saved_index=0)['default_file_index'] is None
+    # no default file yet: GRUB boots 0, we still create the file (savedefault needs it)
+    assert gl.plan(text, default='xen', saved_index=None)['default_file_index'] == 0
+
+
+def test_xen_args_inside_automagic_block_also_go_to_xenhopt():
+    text = fixture('debian7_xen_saved_menu.lst')
+    result = gl.plan(text, default='xen', saved_index=0, xen_args='dom0_mem=1024M,max:1024M')
+    removed, added = changed_lines(text, result['text'])
+    assert removed == ['# xenhopt=', 'kernel\t\t/boot/xen-4.1-amd64.gz']
+    assert added == ['# xenhopt=dom0_mem=1024M,max:1024M', 'kernel\t\t/boot/xen-4.1-amd64.gz dom0_mem=1024M,max:1024M']
+
+
+def test_automagic_default_number_warning():
+    text = fixture('debian7_xen_saved_menu.lst').replace('default\t\tsaved', 'default\t\t1')
+    result = gl.plan(text, default='xen')
+    assert any('updatedefaultentry' in w for w in result['warnings'])
+    fixed = text.replace('# updatedefaultentry=false', '# updatedefaultentry=true')
+    assert gl.plan(fixed, default='xen')['warnings'] == []
+
+
+def test_no_default_line_is_inserted_in_file_style():
+    text = fixture('tricky_menu.lst')
+    result = gl.plan(text, default='xen')
+    assert changed_lines(text, result['text']) == ([], ['default=2'])
+    assert result['text'].index('default=2') < result['text'].index('timeout=10')
+    # entry 0 wanted and no default line: GRUB already boots 0, nothing to write
+    assert gl.plan(text, default='0')['text'] == text
+
+
+def test_continued_kernel_line_keeps_its_layout():
+    text = fixture('tricky_menu.lst')
+    result = gl.plan(text, default='xen', xen_args='com1=9600,8n1 dom0_mem=2G')
+    removed, added = changed_lines(text, result['text'])
+    assert removed == ['       com1=115200,8n1']
+    assert added == ['default=2', '       com1=9600,8n1 dom0_mem=2G']
+    assert 'console=com1 \\\n' in result['text']
+
+
+def test_default_by_index_and_title_regex_and_fallback():
+    text = fixture('sles11_menu.lst')
+    assert gl.plan(text, default='^Failsafe')['chosen'].index == 2
+    assert gl.plan(text, default='2')['chosen'].index == 2
+    result = gl.plan(text, default='xen', fallback='^SUSE Linux')
+    removed, added = changed_lines(text, result['text'])
+    assert removed == ['default 0'] and added == ['default 1', 'fallback 0']
+    centos = fixture('centos5_grub.conf')
+    assert changed_lines(centos, gl.plan(centos, default='xen', fallback='none')['text']) == (['fallback=2'], [])
+    assert changed_lines(centos, gl.plan(centos, default='xen', fallback='0')['text']) == (['fallback=2'], ['fallback=0'])
+
+
+@pytest.mark.parametrize('spec, message', [
+    ('7', 'does not exist'),
+    ('^Windows', 'no title matches'),
+    ('([', 'neither'),
+])
+def test_bad_selection_lists_titles(spec, message):
+    with pytest.raises(gl.GrubLegacyError) as err:
+        gl.plan(fixture('rhel5_grub.conf'), default=spec)
+    assert message in str(err.value)
+    assert '1: Red Hat Enterprise Linux Server (2.6.18-398.el5xen)' in str(err.value)
+
+
+def test_xen_args_on_a_non_xen_entry_is_refused():
+    with pytest.raises(gl.GrubLegacyError, match='does not boot Xen'):
+        gl.plan(fixture('rhel5_grub.conf'), default='0', xen_args='dom0_mem=1G')
+
+
+@pytest.mark.parametrize('name, message', [
+    ('garbage.txt', 'no "title" entries'),
+    ('bad_default.lst', "default foo"),
+    ('noxen_menu.lst', 'no Xen entry'),
+])
+def test_unusable_files_fail(name, message):
+    with pytest.raises(gl.GrubLegacyError) as err:
+        gl.plan(fixture(name), default='xen')
+    assert message in str(err.value)
+
+
+def test_merge_args():
+    assert gl.merge_args('dom0_mem=512M  noreboot', ['dom0_mem=1G']) == 'dom0_mem=1G  noreboot'
+    assert gl.merge_args('a=1 b=2 a=3', ['a=9']) == 'a=9 b=2'
+    assert gl.merge_args('', ['x=1', 'flag']) == 'x=1 flag'
+    assert gl.merge_args(' console=com1 ', ['com1=9600']) == ' console=com1 com1=9600 '
+    assert gl.split_args(['dom0_mem=1G,max:1G', 'a b']) == ['dom0_mem=1G,max:1G', 'a', 'b']
+
+
+def test_default_file_format_matches_grub_set_default():
+    # written by grub-set-default 1, and after stage2 savedefault rewrote its first 10 bytes in place
+    assert gl.render_default_file(1) == fixture('debian7_default')
+    assert gl.parse_default_file(fixture('debian7_default')) == 1
+    assert gl.parse_default_file(fixture('default_after_savedefault')) == 1
+    assert gl.parse_default_file('') is None
+    assert len(gl.render_default_file(0)) >= 10

@@ -1,0 +1,248 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, xenhost maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Run cpu_virt_facts' main() against the host trees and assert the facts it returns."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import os
+import shutil
+import struct
+
+import pytest
+
+from ansible.module_utils import basic
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.xenhost.dom0.plugins.modules import cpu_virt_facts
+
+HOSTS = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtures', 'facts', 'hosts')
+
+
+class Exit(Exception):
+    pass
+
+
+class Fail(Exception):
+    pass
+
+
+def run(args, monkeypatch):
+    def exit_json(self, **kwargs):
+        raise Exit(kwargs)
+
+    def fail_json(self, **kwargs):
+        raise Fail(kwargs)
+    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
+    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
+    with patch_module_args(args):
+        with pytest.raises((Exit, Fail)) as caught:
+            cpu_virt_facts.main()
+    return caught.type, caught.value.args[0]
+
+
+def facts_of(root, monkeypatch, check_mode=False):
+    args = {'root': root}
+    if check_mode:
+        args['_ansible_check_mode'] = True
+    kind, result = run(args, monkeypatch)
+    assert kind is Exit, result
+    assert result['changed'] is False
+    return result['ansible_facts']['cpu_virt']
+
+
+def summary(facts):
+    return (
+        facts['arch'], facts['vendor'], facts['logical_cpus'], facts['sockets'],
+        ''.join(name if facts['flags'][name] else '-' for name in ('pae', 'lm', 'nx', 'vmx', 'svm', 'hypervisor')),
+        (facts['hvm']['capable'], facts['hvm']['technology'], facts['hvm']['source']),
+        (facts['iommu']['present'], facts['iommu']['type'], facts['iommu']['source']),
+        facts['bios_disabled'],
+        ' '.join('%s=%s' % (c['id'], c['status']) for c in facts['checks']),
+        facts['xen_capable'],
+    )
+
+
+EXPECTED = {
+    'pentium-m-dothan': (
+        'i686', 'GenuineIntel', 1, 1, '------', (False, None, 'cpuinfo'), (False, None, 'acpi'), None,
+        'pae=fail 64bit=fail hvm=warn iommu=warn firmware=unknown', False),
+    'pentium4-northwood': (
+        'i686', 'GenuineIntel', 2, 1, 'pae-----', (False, None, 'cpuinfo'), (None, None, None), None,
+        'pae=pass 64bit=fail hvm=warn iommu=unknown firmware=unknown', False),
+    'core2-e8400-vmx': (
+        'x86_64', 'GenuineIntel', 2, 1, 'paelmnxvmx--', (True, 'vmx', 'cpuinfo'), (True, 'vt-d', 'acpi'), False,
+        'pae=pass 64bit=pass hvm=pass iommu=pass firmware=pass', True),
+    'opteron-2218-2socket': (
+        'x86_64', 'AuthenticAMD', 4, 2, 'paelmnx-svm-', (True, 'svm', 'cpuinfo'), (False, None, 'acpi'), None,
+        'pae=pass 64bit=pass hvm=pass iommu=warn firmware=unknown', True),
+    'kvm-guest-skylake': (
+        'x86_64', 'GenuineIntel', 2, 2, 'paelmnx--hypervisor', (False, None, 'cpuinfo'), (False, None, 'acpi'), None,
+        'pae=pass 64bit=pass hvm=warn iommu=warn firmware=unknown', True),
+    'xen-dom0-debian12': (
+        'x86_64', 'GenuineIntel', 2, 1, 'paelmnx--hypervisor', (True, 'vmx', 'xen'), (None, None, None), False,
+        'pae=pass 64bit=pass hvm=pass iommu=unknown firmware=pass', True),
+    'xen-domu-pv-debian12': (
+        'x86_64', 'GenuineIntel', 2, 1, 'paelmnx--hypervisor', (False, None, 'cpuinfo'), (None, None, None), None,
+        'pae=pass 64bit=pass hvm=warn iommu=unknown firmware=unknown', True),
+    'xen-dom0-rhel5': (
+        'x86_64', 'GenuineIntel', 8, 2, 'paelmnx---', (True, 'vmx', 'xen'), (None, None, None), False,
+        'pae=pass 64bit=pass hvm=pass iommu=unknown firmware=pass', True),
+    'aarch64-cortex-a72': (
+        'aarch64', None, 4, None, '------', (None, None, None), (None, None, None), None,
+        'pae=pass 64bit=pass hvm=unknown iommu=unknown firmware=unknown', True),
+    'ppc64le-power9': (
+        'ppc64', None, 4, None, '------', (None, None, None), (None, None, None), None,
+        'pae=unknown 64bit=fail hvm=unknown iommu=unknown firmware=unknown', False),
+    's390x-z14': (
+        's390x', 'IBM/S390', 4, None, '------', (None, None, None), (None, None, None), None,
+        'pae=unknown 64bit=fail hvm=unknown iommu=unknown firmware=unknown', False),
+}
+
+
+def test_every_tree_is_covered():
+    assert sorted(EXPECTED) == sorted(d for d in os.listdir(HOSTS) if os.path.isdir(os.path.join(HOSTS, d)))
+
+
+@pytest.mark.parametrize('host', sorted(EXPECTED))
+def test_host_tree(host, monkeypatch):
+    assert summary(facts_of(os.path.join(HOSTS, host), monkeypatch)) == EXPECTED[host]
+
+
+def test_dom0_exact_facts(monkeypatch):
+    facts = facts_of(os.path.join(HOSTS, 'xen-dom0-debian12'), monkeypatch, check_mode=True)
+    messages = [c.pop('message') for c in facts['checks']]
+    assert facts == {
+        'arch': 'x86_64',
+        'vendor': 'GenuineIntel',
+        'model_name': 'Intel Xeon Processor (Skylake, IBRS, no TSX)',
+        'logical_cpus': 2,
+        'sockets': 1,
+        'flags': {'pae': True, 'lm': True, 'nx': True, 'vmx': False, 'svm': False, 'hypervisor': True},
+        'hvm': {'capable': True, 'technology': 'vmx', 'source': 'xen'},
+        'iommu': {'present': None, 'type': None, 'source': None},
+        'bios_disabled': False,
+        'checks': [
+            {'id': 'pae', 'status': 'pass'},
+            {'id': '64bit', 'status': 'pass'},
+            {'id': 'hvm', 'status': 'pass'},
+            {'id': 'iommu', 'status': 'unknown'},
+            {'id': 'firmware', 'status': 'pass'},
+        ],
+        'xen_capable': True,
+    }
+    assert 'Xen reports hvm capabilities' in messages[2]
+    assert 'Xen hides' in messages[3]
+
+
+def copy_tree(host, tmp_path):
+    root = str(tmp_path / host)
+    shutil.copytree(os.path.join(HOSTS, host), root)
+    return root
+
+
+def write_msr(root, address, value):
+    """A sparse file standing in for /dev/cpu/0/msr: the value sits at the MSR's offset."""
+    path = os.path.join(root, 'dev', 'cpu', '0')
+    os.makedirs(path)
+    with open(os.path.join(path, 'msr'), 'wb') as handle:
+        handle.seek(address)
+        handle.write(struct.pack('<Q', value))
+
+
+def test_amd_svm_disabled_by_firmware(tmp_path, monkeypatch):
+    root = copy_tree('opteron-2218-2socket', tmp_path)
+    write_msr(root, 0xc0010114, 0x18)
+    facts = facts_of(root, monkeypatch)
+    assert facts['bios_disabled'] is True
+    assert [c['status'] for c in facts['checks']] == ['pass', 'pass', 'warn', 'warn', 'fail']
+
+
+def test_amd_svm_enabled(tmp_path, monkeypatch):
+    root = copy_tree('opteron-2218-2socket', tmp_path)
+    write_msr(root, 0xc0010114, 0x0)
+    facts = facts_of(root, monkeypatch)
+    assert facts['bios_disabled'] is False
+    assert facts['checks'][4]['status'] == 'pass'
+
+
+def test_intel_locked_off_new_kernel(tmp_path, monkeypatch):
+    # Linux 5.6+ removes vmx (and prints no "vmx flags") when the firmware locked VMX off.
+    root = copy_tree('core2-e8400-vmx', tmp_path)
+    path = os.path.join(root, 'proc', 'cpuinfo')
+    with open(path) as handle:
+        lines = [line.replace(' vmx ', ' ') for line in handle if not line.startswith('vmx flags')]
+    with open(path, 'w') as handle:
+        handle.writelines(lines)
+    write_msr(root, 0x3a, 0x1)
+    facts = facts_of(root, monkeypatch)
+    assert facts['flags']['vmx'] is False
+    assert facts['hvm'] == {'capable': False, 'technology': None, 'source': 'cpuinfo'}
+    assert facts['bios_disabled'] is True
+    assert facts['checks'][4]['status'] == 'fail'
+    assert 'IA32_FEATURE_CONTROL MSR = 0x1' in facts['checks'][4]['message']
+
+
+def test_msr_is_not_trusted_inside_dom0(tmp_path, monkeypatch):
+    # Xen emulates IA32_FEATURE_CONTROL for a PV dom0 as locked without VMX: must not blame the firmware.
+    root = copy_tree('xen-dom0-debian12', tmp_path)
+    write_msr(root, 0x3a, 0x1)
+    facts = facts_of(root, monkeypatch)
+    assert facts['bios_disabled'] is False
+    assert facts['checks'][4]['status'] == 'pass'
+
+
+def test_dom0_detected_by_feature_bit_without_xenfs(tmp_path, monkeypatch):
+    root = copy_tree('xen-dom0-debian12', tmp_path)
+    shutil.rmtree(os.path.join(root, 'proc', 'xen'))
+    facts = facts_of(root, monkeypatch)
+    assert facts['hvm'] == {'capable': True, 'technology': 'vmx', 'source': 'xen'}
+    assert facts['iommu'] == {'present': None, 'type': None, 'source': None}
+
+
+def test_arch_file_wins_over_guess(tmp_path, monkeypatch):
+    root = copy_tree('ppc64le-power9', tmp_path)
+    with open(os.path.join(root, 'proc', 'sys', 'kernel', 'arch'), 'w') as handle:
+        handle.write('ppc64le\n')
+    assert facts_of(root, monkeypatch)['arch'] == 'ppc64le'
+
+
+def test_empty_root_gives_nulls(tmp_path, monkeypatch):
+    facts = facts_of(str(tmp_path), monkeypatch)
+    assert facts['arch'] is None and facts['vendor'] is None and facts['logical_cpus'] is None
+    assert [c['status'] for c in facts['checks']] == ['unknown'] * 5
+    assert facts['xen_capable'] is False
+
+
+def test_unreadable_cpuinfo(tmp_path, monkeypatch):
+    (tmp_path / 'proc' / 'cpuinfo').mkdir(parents=True)  # reading a directory fails even as root
+    facts = facts_of(str(tmp_path), monkeypatch)
+    assert facts['checks'][0] == {'id': 'pae', 'status': 'unknown', 'message': 'Could not read /proc/cpuinfo, so PAE support is unknown.'}
+
+
+def test_bad_root_fails_clearly(tmp_path, monkeypatch):
+    kind, result = run({'root': str(tmp_path / 'nope')}, monkeypatch)
+    assert kind is Fail
+    assert 'is not a directory' in result['msg']
+
+
+def test_live_dom0_reads_xl_virt_caps(monkeypatch):
+    """On root=/ in a dom0 the module asks `xl info` for virt_caps (I/O stubbed: the tree stands in for /)."""
+    tree = os.path.join(HOSTS, 'xen-dom0-debian12')
+    with open(os.path.join(HOSTS, '..', 'xen', 'xl-info-n-4.17-physical.txt')) as handle:
+        xl_info = handle.read()
+    calls = []
+
+    def run_command(self, args, **kwargs):
+        calls.append(args)
+        return 0, xl_info, ''
+    real_realpath = os.path.realpath
+    monkeypatch.setattr(cpu_virt_facts.os.path, 'realpath', lambda p: '/' if p == tree else real_realpath(p))
+    monkeypatch.setattr(cpu_virt_facts.platform, 'machine', lambda: 'x86_64')
+    monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path', lambda self, name, *a, **k: '/usr/sbin/' + name)
+    monkeypatch.setattr(basic.AnsibleModule, 'run_command', run_command)
+    facts = facts_of(tree, monkeypatch)
+    assert calls == [['/usr/sbin/xl', 'info']]
+    assert facts['iommu'] == {'present': True, 'type': 'vt-d', 'source': 'xen'}
+    assert facts['checks'][3]['status'] == 'pass'

@@ -1,0 +1,145 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""grub_legacy main() against real files in tmp_path: check/diff mode, symlinks, mode, owner, backup, idempotence."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+import shutil
+import stat
+
+import pytest
+
+from ansible.module_utils.testing import patch_module_args
+from ansible_collections.xenhost.dom0.plugins.modules import grub_legacy
+
+FIXTURES = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtures', 'grub')
+
+
+def run(capsys, **args):
+    with patch_module_args(args):
+        with pytest.raises(SystemExit):
+            grub_legacy.main()
+    return json.loads(capsys.readouterr().out)
+
+
+def read(path):
+    with open(path, 'rb') as handle:
+        return handle.read()
+
+
+@pytest.fixture
+def rhel5(tmp_path):
+    """RHEL/CentOS 5 layout: /boot/grub/grub.conf (0600) with menu.lst and /etc/grub.conf symlinked to it."""
+    grub = tmp_path / 'boot' / 'grub'
+    grub.mkdir(parents=True)
+    (tmp_path / 'etc').mkdir()
+    conf = grub / 'grub.conf'
+    shutil.copy(os.path.join(FIXTURES, 'rhel5_grub.conf'), str(conf))
+    os.chmod(str(conf), 0o600)
+    os.symlink('./grub.conf', str(grub / 'menu.lst'))
+    os.symlink('../boot/grub/grub.conf', str(tmp_path / 'etc' / 'grub.conf'))
+    return tmp_path
+
+
+def test_check_mode_reports_diff_and_writes_nothing(capsys, rhel5):
+    conf = rhel5 / 'boot' / 'grub' / 'grub.conf'
+    before = read(str(conf))
+    result = run(capsys, path=str(rhel5 / 'etc' / 'grub.conf'), default='xen',
+                 _ansible_check_mode=True, _ansible_diff=True)
+    assert result['changed'] is True
+    assert result['path'] == str(conf)
+    assert result['default_index'] == 1 and result['previous_default'] == 0
+    assert result['default_title'] == 'Red Hat Enterprise Linux Server (2.6.18-398.el5xen)'
+    assert 'default=1' in result['diff'][0]['after'] and 'default=0' in result['diff'][0]['before']
+    assert 'backup_file' not in result
+    assert read(str(conf)) == before
+
+
+def test_symlink_followed_mode_owner_kept_backup_made_and_second_run_unchanged(capsys, rhel5):
+    if os.geteuid() != 0:
+        pytest.skip('needs root to give the file another owner')
+    grub = rhel5 / 'boot' / 'grub'
+    conf = grub / 'grub.conf'
+    os.chown(str(conf), 4321, 4322)
+    before = read(str(conf))
+    result = run(capsys, path=str(grub / 'menu.lst'), default='xen', xen_args='dom0_mem=1024M,max:1024M',
+                 backup=True)
+    assert result['changed'] is True
+    # links still links, target rewritten
+    assert os.path.islink(str(grub / 'menu.lst')) and os.path.islink(str(rhel5 / 'etc' / 'grub.conf'))
+    st = os.stat(str(conf))
+    assert stat.S_IMODE(st.st_mode) == 0o600
+    assert (st.st_uid, st.st_gid) == (4321, 4322)
+    after = read(str(conf)).decode()
+    assert 'default=1\n' in after
+    assert 'kernel /xen.gz-2.6.18-398.el5 dom0_mem=1024M,max:1024M\n' in after
+    # only those two lines differ
+    diff = [(a, b) for a, b in zip(before.decode().split('\n'), after.split('\n')) if a != b]
+    assert len(diff) == 2
+    backup = result['backup_file']
+    assert os.path.dirname(backup) == str(grub) and read(backup) == before
+    assert stat.S_IMODE(os.stat(backup).st_mode) == 0o600
+    # no temporary files left behind
+    assert sorted(os.listdir(str(grub))) == sorted(['grub.conf', 'menu.lst', os.path.basename(backup)])
+    again = run(capsys, path=str(grub / 'menu.lst'), default='xen', xen_args='dom0_mem=1024M,max:1024M',
+                backup=True)
+    assert again['changed'] is False and 'backup_file' not in again
+    assert read(str(conf)).decode() == after
+
+
+def test_default_path_lookup_is_absolute_so_explicit_path_is_required_here(capsys, tmp_path):
+    result = run(capsys, path=str(tmp_path / 'missing.lst'))
+    assert result['failed'] is True and 'not a regular file' in result['msg']
+
+
+def test_no_xen_entry_fails_and_changes_nothing(capsys, tmp_path):
+    menu = tmp_path / 'menu.lst'
+    shutil.copy(os.path.join(FIXTURES, 'debian12_menu.lst'), str(menu))
+    before = read(str(menu))
+    result = run(capsys, path=str(menu), default='xen', backup=True)
+    assert result['failed'] is True
+    assert 'no Xen entry' in result['msg'] and 'Debian GNU/Linux, kernel 6.1.0-27-amd64' in result['msg']
+    assert read(str(menu)) == before
+    assert os.listdir(str(tmp_path)) == ['menu.lst']
+
+
+def test_unparseable_file_fails(capsys, tmp_path):
+    menu = tmp_path / 'menu.lst'
+    shutil.copy(os.path.join(FIXTURES, 'bad_default.lst'), str(menu))
+    result = run(capsys, path=str(menu))
+    assert result['failed'] is True and 'default foo' in result['msg']
+
+
+def test_default_saved_writes_the_default_file_like_grub_set_default(capsys, tmp_path):
+    menu = tmp_path / 'menu.lst'
+    shutil.copy(os.path.join(FIXTURES, 'debian7_xen_saved_menu.lst'), str(menu))
+    default_file = tmp_path / 'default'
+    shutil.copy(os.path.join(FIXTURES, 'default_after_savedefault'), str(default_file))
+    menu_before = read(str(menu))
+    check = run(capsys, path=str(menu), default='xen', _ansible_check_mode=True, _ansible_diff=True)
+    assert check['changed'] is True and check['previous_default'] == 1
+    assert check['diff'][0]['before_header'] == str(default_file)
+    assert read(str(default_file)) == read(os.path.join(FIXTURES, 'default_after_savedefault'))
+    result = run(capsys, path=str(menu), default='xen', backup=True)
+    assert result['changed'] is True and result['default_index'] == 0
+    assert result['default_file'] == str(default_file)
+    assert read(str(menu)) == menu_before
+    assert read(str(default_file)).decode() == '0\n' + '#\n' * 10 + (
+        "# WARNING: If you want to edit this file directly, do not remove any line\n"
+        "# from this file, including this warning. Using `grub-set-default' is\n"
+        "# strongly recommended.\n")
+    assert read(result['backup_file']) == read(os.path.join(FIXTURES, 'default_after_savedefault'))
+    assert run(capsys, path=str(menu), default='xen')['changed'] is False
+
+
+def test_entries_returned(capsys, tmp_path):
+    menu = tmp_path / 'menu.lst'
+    shutil.copy(os.path.join(FIXTURES, 'sles11_menu.lst'), str(menu))
+    result = run(capsys, path=str(menu), default='xen', _ansible_check_mode=True)
+    assert [(e['index'], e['xen']) for e in result['entries']] == [(0, False), (1, True), (2, False)]
+    assert result['entries'][1]['kernel'] == '/boot/xen.gz'
+    assert result['entries'][1]['title'] == 'Xen -- SUSE Linux Enterprise Server 11 SP4 - 3.0.101-63'

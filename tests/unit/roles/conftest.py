@@ -1,0 +1,59 @@
+# -*- coding: utf-8 -*-
+"""Helpers for the role tests: load a role's vars files and render them with Ansible's own templating."""
+
+import os
+import subprocess
+
+import pytest
+from ansible.parsing.dataloader import DataLoader
+from ansible.template import Templar, trust_as_template
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
+ROLES = os.path.join(REPO, 'roles')
+FACT_HOSTS = os.path.join(REPO, 'tests', 'unit', 'fixtures', 'facts', 'hosts')
+
+
+def _trust(value):
+    """Role vars files are trusted templates in a play; mark them so here too."""
+    if isinstance(value, str):
+        return trust_as_template(value)
+    if isinstance(value, dict):
+        return dict((k, _trust(v)) for k, v in value.items())
+    if isinstance(value, list):
+        return [_trust(v) for v in value]
+    return value
+
+
+def role_vars(role, platform, **extra):
+    """defaults/main.yml < vars/<platform>.yml < vars/main.yml < extra, as Ansible layers them for a role."""
+    loader = DataLoader()
+    result = {}
+    for part in ('defaults/main.yml', 'vars/%s.yml' % platform, 'vars/main.yml'):
+        path = os.path.join(ROLES, role, part)
+        if os.path.exists(path):
+            result.update(loader.load_from_file(path) or {})
+    result.update(extra)
+    return _trust(result)
+
+
+def render(variables, text):
+    return Templar(loader=DataLoader(), variables=variables).template(trust_as_template(text))
+
+
+def render_file(variables, path):
+    with open(path) as f:
+        return render(variables, f.read())
+
+
+def run_playbook(playbook, *args):
+    """Run ansible-playbook from the repository root (its ansible.cfg finds the collection)."""
+    env = dict(os.environ, ANSIBLE_NOCOLOR='1', ANSIBLE_FORCE_COLOR='0', ANSIBLE_STDOUT_CALLBACK='default')
+    cmd = ['ansible-playbook', '-i', 'localhost,', '-c', 'local', playbook] + list(args)
+    proc = subprocess.run(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          universal_newlines=True, timeout=600)
+    return proc.returncode, proc.stdout
+
+
+@pytest.fixture
+def playbook_dir():
+    return os.path.join(os.path.dirname(__file__), 'playbooks')

@@ -1,0 +1,127 @@
+# -*- coding: utf-8 -*-
+"""Per-platform data and templates, rendered with Ansible's templating: exact RHEL 5 and Debian contents."""
+
+import os
+
+from .conftest import ROLES, render, render_file, role_vars
+
+PLATFORMS = ('Debian-12', 'Debian-13', 'RedHat-5')
+ROLE_NAMES = ('xen_preflight', 'xen_packages', 'xen_bootloader', 'xen_toolstack', 'xen_virt_manager', 'xen_reboot')
+
+
+def test_every_role_has_data_for_every_platform():
+    for role in ROLE_NAMES:
+        for platform in PLATFORMS:
+            assert os.path.exists(os.path.join(ROLES, role, 'vars', platform + '.yml')), (role, platform)
+
+
+def test_platform_loader_is_the_same_in_every_role():
+    with open(os.path.join(ROLES, 'xen_preflight', 'tasks', 'platform.yml')) as f:
+        reference = f.read()
+    for role in ROLE_NAMES[1:]:
+        with open(os.path.join(ROLES, role, 'tasks', 'platform.yml')) as f:
+            assert f.read().replace(role, 'xen_preflight') == reference, role
+
+
+def test_rhel5_package_set_is_the_original_procedure_in_one_list():
+    v = role_vars('xen_packages', 'RedHat-5', xen_packages_extra=['screen'])
+    assert render(v, '{{ __xen_packages_all }}') == [
+        'kernel-xen', 'kernel-xen-devel', 'xen-libs', 'bridge-utils', 'SDL', 'libvirt', 'libvirt-python',
+        'python-virtinst', 'xen', 'screen']
+    # One ansible.builtin.package call with the whole list: one yum transaction.
+    assert v['__xen_packages_manager'] == 'package'
+    with open(os.path.join(ROLES, 'xen_packages', 'tasks', 'install_package.yml')) as f:
+        text = f.read()
+    assert text.count('ansible.builtin.package:') == 1 and 'name: "{{ __xen_packages_all }}"' in text
+
+
+def test_debian_package_sets():
+    assert render(role_vars('xen_packages', 'Debian-12'), '{{ __xen_packages_all }}') == [
+        'xen-system-amd64', 'bridge-utils', 'qemu-system-xen']
+    assert render(role_vars('xen_packages', 'Debian-13'), '{{ __xen_packages_all }}') == [
+        'xen-system-amd64', 'bridge-utils', 'qemu-system-xen']
+
+
+def _media_repo(distribution, **extra):
+    v = role_vars('xen_packages', 'RedHat-5', xen_packages_media_path='/media/cdrom',
+                  ansible_managed='Ansible managed', ansible_facts={'distribution': distribution}, **extra)
+    return render_file(v, os.path.join(ROLES, 'xen_packages', 'templates', 'media.repo.j2'))
+
+
+def test_rhel5_media_repo_points_at_server_and_vt():
+    assert _media_repo('RedHat') == (
+        '#\n# Ansible managed\n#\n'
+        '# Local repositories on the installation media mounted at /media/cdrom.\n'
+        '\n[xenhost-media-server]\nname=Installation media - Server\nbaseurl=file:///media/cdrom/Server\n'
+        'enabled=1\ngpgcheck=1\ngpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-redhat-release\n'
+        '\n[xenhost-media-vt]\nname=Installation media - VT\nbaseurl=file:///media/cdrom/VT\n'
+        'enabled=1\ngpgcheck=1\ngpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-redhat-release\n')
+
+
+def test_centos5_media_repo_is_the_dvd_root_without_gpg_when_asked():
+    assert _media_repo('CentOS', xen_packages_media_gpgcheck=False) == (
+        '#\n# Ansible managed\n#\n'
+        '# Local repositories on the installation media mounted at /media/cdrom.\n'
+        '\n[xenhost-media]\nname=Installation media\nbaseurl=file:///media/cdrom\n'
+        'enabled=1\ngpgcheck=0\n')
+
+
+def test_hypervisor_command_line():
+    v = role_vars('xen_bootloader', 'Debian-12', xen_bootloader_dom0_mem='1024M', xen_bootloader_dom0_max_vcpus='1-2',
+                  xen_bootloader_extra_args=['com1=115200,8n1', 'console=com1,vga'])
+    assert render(v, '{{ __xen_bootloader_xen_args }}') == (
+        'dom0_mem=1024M,max:1024M dom0_max_vcpus=1-2 com1=115200,8n1 console=com1,vga')
+    assert render(role_vars('xen_bootloader', 'Debian-12'), '{{ __xen_bootloader_xen_args }}') == ''
+
+
+def test_rhel5_kernel_updates_keep_booting_xen():
+    v = role_vars('xen_bootloader', 'RedHat-5')
+    assert v['__xen_bootloader_sysconfig_kernel_file'] == '/etc/sysconfig/kernel'
+    assert dict(v['__xen_bootloader_sysconfig_kernel']) == {'DEFAULTKERNEL': 'kernel-xen', 'UPDATEDEFAULT': 'yes'}
+    assert v['__xen_bootloader_types'] == ['grub_legacy']
+    assert v['__xen_bootloader_grub_legacy_menu'] == '/boot/grub/grub.conf'
+    assert v['__xen_bootloader_grub_legacy_update_command'] == []
+
+
+def test_debian12_grub_legacy_xen_stanza():
+    v = role_vars('xen_bootloader', 'Debian-12', xen_bootloader_dom0_mem='512M',
+                  __xen_bootloader_groot='(hd0,0)',
+                  __xen_bootloader_base={'kernel': '/boot/vmlinuz-6.1.0-28-amd64 root=/dev/vda1 ro console=ttyS0'})
+    text = render_file(v, os.path.join(ROLES, 'xen_bootloader', 'templates', 'grub_legacy_xen_entry.j2'))
+    assert text == (
+        'title\t\tXen 4.17-amd64 / Debian GNU/Linux, kernel 6.1.0-28-amd64\n'
+        'root\t\t(hd0,0)\n'
+        'kernel\t\t/boot/xen-4.17-amd64.gz dom0_mem=512M,max:512M\n'
+        'module\t\t/boot/vmlinuz-6.1.0-28-amd64 root=/dev/vda1 ro console=ttyS0\n'
+        'module\t\t/boot/initrd.img-6.1.0-28-amd64\n')
+
+
+def test_toolstack_follows_the_xen_version():
+    not_on_xen = {'xen': {'running': False, 'version': None, 'role': 'none'}}
+    rhel5 = role_vars('xen_toolstack', 'RedHat-5', ansible_facts=not_on_xen)
+    assert render(rhel5, '{{ __xen_toolstack_cli }}') == 'xm'
+    assert list(rhel5['__xen_toolstack_services']['xm']) == ['xend', 'xendomains']
+    assert rhel5['__xen_toolstack_xendomains_config'] == '/etc/sysconfig/xendomains'
+    assert rhel5['__xen_toolstack_xend_config'] == '/etc/xen/xend-config.sxp'
+    for platform in ('Debian-12', 'Debian-13'):
+        deb = role_vars('xen_toolstack', platform, ansible_facts=not_on_xen)
+        assert render(deb, '{{ __xen_toolstack_cli }}') == 'xl'
+        assert list(deb['__xen_toolstack_services']['xl']) == ['xen', 'xendomains']
+        assert deb['__xen_toolstack_xendomains_config'] == '/etc/default/xendomains'
+    # The running hypervisor wins over the platform's: Xen 4.4 still had xend.
+    old = role_vars('xen_toolstack', 'Debian-12', ansible_facts={'xen': {'running': True, 'version': '4.4.1', 'role': 'dom0'}})
+    assert render(old, '{{ __xen_toolstack_cli }}') == 'xm'
+
+
+def test_autoballoon_follows_dom0_mem():
+    assert render(role_vars('xen_toolstack', 'Debian-12', xen_bootloader_dom0_mem='1024M'), '{{ __xen_toolstack_balloon }}') == 'off'
+    assert render(role_vars('xen_toolstack', 'Debian-12'), '{{ __xen_toolstack_balloon }}') == 'auto'
+    assert render(role_vars('xen_toolstack', 'Debian-12', xen_toolstack_autoballoon='on',
+                            xen_bootloader_dom0_mem='1G'), '{{ __xen_toolstack_balloon }}') == 'on'
+
+
+def test_virt_manager_packages():
+    assert list(role_vars('xen_virt_manager', 'RedHat-5')['__xen_virt_manager_packages']) == [
+        'virt-manager', 'libvirt', 'libvirt-python', 'gnome-python2-gnomekeyring']
+    assert list(role_vars('xen_virt_manager', 'Debian-13')['__xen_virt_manager_packages']) == [
+        'virt-manager', 'libvirt-daemon-system', 'libvirt-daemon-driver-xen', 'libvirt-clients']

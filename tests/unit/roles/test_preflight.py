@@ -1,0 +1,43 @@
+# -*- coding: utf-8 -*-
+"""xen_preflight on recorded hosts (fixture roots): a CPU without PAE is refused before xen_packages runs."""
+
+import os
+import re
+import sys
+
+from .conftest import FACT_HOSTS, run_playbook
+
+
+def _preflight(playbook_dir, host, *extra):
+    return run_playbook(
+        os.path.join(playbook_dir, 'preflight_fixture.yml'), '--check',
+        '-e', 'fixture_root=%s' % os.path.join(FACT_HOSTS, host),
+        '-e', 'ansible_python_interpreter=%s' % sys.executable, *extra)
+
+
+def test_cpu_without_pae_is_refused_before_any_change(playbook_dir):
+    rc, out = _preflight(playbook_dir, 'pentium-m-dothan')
+    assert rc != 0, out
+    assert 'Stop when the CPU cannot run this platform' in out
+    assert 'would\n' in out or 'panic' in out
+    assert 'PAE' in out
+    assert 'Nothing on this host has been changed' in out
+    assert 'xen_packages' not in out.split('Stop when the CPU cannot run')[1]
+    assert re.search(r'changed=0\s+unreachable=0\s+failed=1', out), out
+
+
+def test_kvm_guest_without_vmx_passes_with_hvm_warning(playbook_dir):
+    rc, out = _preflight(playbook_dir, 'kvm-guest-skylake', '-e', 'fixture_with_packages=false')
+    assert rc == 0, out
+    assert 'WARNING (hvm' in out
+    assert 'Stop when the CPU cannot run this platform' in out  # the task is there ...
+    assert re.search(r"Stop when the CPU cannot run this platform's Xen\] \*+\nskipping", out), out  # ... and skipped
+    assert re.search(r'changed=0\s+unreachable=0\s+failed=0', out), out
+
+
+def test_require_hvm_turns_the_hvm_warning_into_a_failure(playbook_dir):
+    rc, out = _preflight(playbook_dir, 'kvm-guest-skylake', '-e', 'xen_preflight_require_hvm=true')
+    assert rc != 0, out
+    assert 'Stop when the CPU cannot run this platform' in out
+    assert 'xen_preflight_require_hvm=true asks for HVM' in out
+    assert re.search(r'changed=0\s+unreachable=0\s+failed=1', out), out
