@@ -26,7 +26,7 @@ description:
   - Point O(root) at an unpacked sosreport or supportconfig, or a test tree, to assess another machine.
     The architecture is then derived from that machine's files, not from the host running the module.
 author:
-  - xenhost maintainers
+  - xenhost maintainers (@xenhost)
 options:
   root:
     description:

@@ -28,7 +28,9 @@ description:
   - On Fedora / EL 8+ with BootLoaderSpec (C(blscfg)) the kernel entries live in C(/boot/loader/entries), not in
     C(grub.cfg); RV(blscfg) is then true and such entries are not listed (Xen entries need C(GRUB_ENABLE_BLSCFG=false)).
 author:
-  - xenhost.dom0 contributors
+  - xenhost maintainers (@xenhost)
+extends_documentation_fragment:
+  - xenhost.dom0.attributes
 options:
   path:
     description:

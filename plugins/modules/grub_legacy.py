@@ -30,7 +30,9 @@ description:
     so there a Xen stanza must be written outside the AUTOMAGIC block (stanzas before the block keep their index)."
   - The parsing and editing logic lives in the pure module_utils C(grub_legacy) so it can also run on the controller.
 author:
-  - xenhost.dom0 contributors
+  - xenhost maintainers (@xenhost)
+extends_documentation_fragment:
+  - xenhost.dom0.attributes
 options:
   path:
     description:

@@ -21,7 +21,7 @@ description:
     Xen 4.5 and later have no xm/xend, so C(xl) is used; older Xen uses C(xm) while xend runs, else C(xl).
   - Point O(root) at an unpacked sosreport or supportconfig, or a test tree, to look at another machine's files.
 author:
-  - xenhost maintainers
+  - xenhost maintainers (@xenhost)
 options:
   root:
     description:

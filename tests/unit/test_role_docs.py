@@ -105,7 +105,7 @@ def make_repo(tmp_path, readme=README, roles=None, site=None):
 
 
 def test_readme_role_variables_are_current():
-    result = subprocess.run([sys.executable, SCRIPT, '--check'], cwd=REPO, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, SCRIPT, '--check'], cwd=REPO, capture_output=True, text=True, check=False)
     assert result.returncode == 0, 'README.md role variables are stale or invalid:\n%s%s' % (result.stdout, result.stderr)
 
 

@@ -34,10 +34,11 @@ EXPECTED_ORDER = [
 ]
 
 
-def run_report(out_dir, *extra):
+def run_report(out_dir, *extra, **env_overrides):
     env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(REPO, 'ansible.cfg'), ANSIBLE_NOCOLOR='1', ANSIBLE_FORCE_COLOR='0')
+    env.update(env_overrides)
     cmd = [PLAYBOOK, 'xenhost.dom0.report', '-i', INVENTORY, '-e', 'xenhost_report_dir=%s' % out_dir] + list(extra)
-    return subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+    return subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=600, check=False)
 
 
 def markdown_rows(text):
@@ -188,8 +189,21 @@ def test_table_is_printed_on_the_terminal(report):
 
 def test_check_mode_reads_but_writes_nothing(tmp_path):
     out = tmp_path / 'not-written'
-    result = run_report(str(out), '--check', '--limit', 'pentium-m-dothan,xen-dom0-debian12')
+    # Also the JSON result format (ansible-core's default): the table must come out one line per row there too.
+    result = run_report(str(out), '--check', '--limit', 'pentium-m-dothan,xen-dom0-debian12', ANSIBLE_CALLBACK_RESULT_FORMAT='json')
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     assert not out.exists()
-    assert re.search(r'\| pentium-m-dothan +\|.*\| not ready +\|', result.stdout)
-    assert re.search(r'\| xen-dom0-debian12 +\|.*\| ready +\|', result.stdout)
+    assert re.search(r'^ *"\| pentium-m-dothan +\|.*\| not ready +\|.*\|",$', result.stdout, re.M)
+    assert re.search(r'^ *"\| xen-dom0-debian12 +\|.*\| ready +\| *\|"', result.stdout, re.M)
+
+
+def test_file_paths_are_configurable(tmp_path):
+    markdown = tmp_path / 'md' / 'deep' / 'fleet.md'
+    html = tmp_path / 'html' / 'fleet.html'
+    result = run_report(str(tmp_path / 'unused'), '--limit', 'pentium-m-dothan,dead-host',
+                        '-e', 'xenhost_report_markdown=%s' % markdown, '-e', 'xenhost_report_html=%s' % html)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    assert not (tmp_path / 'unused').exists()
+    header, rows = markdown_rows(markdown.read_text())
+    assert [(row['Host'], row['Verdict']) for row in rows] == [('dead-host', 'unreachable'), ('pentium-m-dothan', 'not ready')]
+    assert 'pentium-m-dothan' in html.read_text()

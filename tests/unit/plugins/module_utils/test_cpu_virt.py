@@ -236,4 +236,3 @@ def test_non_xen_architectures(host, arch):
     assert facts['xen_capable'] is False
     assert statuses(facts)['64bit'] == 'fail'
     assert arch in message(facts, '64bit')
-

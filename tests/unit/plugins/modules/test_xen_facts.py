@@ -233,3 +233,26 @@ def test_live_domu_runs_nothing(monkeypatch):
     calls = live(monkeypatch, tree, {'xl': '/usr/sbin/xl'}, {})
     facts = facts_of(tree, monkeypatch)
     assert calls == [] and facts['role'] == 'domU' and facts['toolstack'] is None
+
+
+def test_live_dom0_version_falls_back_to_toolstack(tmp_path, monkeypatch):
+    tree = str(tmp_path / 'dom0')
+    shutil.copytree(os.path.join(HOSTS, 'xen-dom0-debian12'), tree)
+    shutil.rmtree(os.path.join(tree, 'sys', 'hypervisor', 'version'))
+    os.remove(os.path.join(tree, 'sys', 'hypervisor', 'properties', 'capabilities'))
+    live(monkeypatch, tree, {'xl': '/usr/sbin/xl'}, {
+        ('/usr/sbin/xl', 'info'): (0, read('xl-info-4.17.txt'), ''),
+        ('/usr/sbin/xl', 'list'): (0, read('xl-list-4.17.txt'), ''),
+    })
+    facts = facts_of(tree, monkeypatch)
+    assert facts['version'] == '4.17.7'
+    assert facts['capabilities'] == ['xen-3.0-x86_64', 'hvm-3.0-x86_32', 'hvm-3.0-x86_32p', 'hvm-3.0-x86_64']
+
+
+def test_hvm_domu_guest_type(tmp_path, monkeypatch):
+    tree = str(tmp_path / 'hvm')
+    shutil.copytree(os.path.join(HOSTS, 'xen-domu-pv-debian12'), tree)
+    with open(os.path.join(tree, 'sys', 'hypervisor', 'guest_type'), 'w') as handle:
+        handle.write('HVM\n')
+    facts = facts_of(tree, monkeypatch)
+    assert (facts['role'], facts['guest_type']) == ('domU', 'hvm')
