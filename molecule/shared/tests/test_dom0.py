@@ -1,0 +1,109 @@
+"""Verify that the VM the site playbook converged now runs as a Xen Domain-0.
+
+Run by Molecule's testinfra verifier (ansible backend) in the default, grub-legacy and trixie
+scenarios, after the play rebooted the VM into Xen. Every expectation is read from the live VM.
+"""
+import json
+import re
+import shlex
+
+import jmespath
+
+# The Xen release each Debian release ships (the scenario images come from Debian's archive).
+XEN_OF_DEBIAN = {"12": "4.17", "13": "4.20"}
+
+
+def debian_major(host):
+    return host.file("/etc/debian_version").content_string.strip().split(".")[0]
+
+
+def module(host, name, check=False, **args):
+    """Run one of the collection's modules on the VM and return its result."""
+    result = host.ansible("xenhost.dom0." + name, " ".join("%s=%s" % (k, shlex.quote(str(v))) for k, v in args.items()),
+                          check=check, become=False)
+    assert not result.get("failed"), result
+    return result
+
+
+def shell_vars(text):
+    """KEY=VALUE assignments of a shell-style config file (last one wins, quotes removed)."""
+    found = {}
+    for line in text.splitlines():
+        match = re.match(r"^\s*([A-Za-z_][A-Za-z0-9_]*)=(.*)$", line)
+        if match:
+            found[match.group(1)] = " ".join(shlex.split(match.group(2), comments=True))
+    return found
+
+
+def test_running_under_xen(host):
+    assert host.file("/sys/hypervisor/type").content_string.strip() == "xen"
+
+
+def test_xl_list_shows_domain0_with_id_0(host):
+    lines = host.check_output("xl list").splitlines()
+    assert lines[0].split()[:2] == ["Name", "ID"], lines
+    domain0 = [line.split() for line in lines[1:] if line.split()[0] == "Domain-0"]
+    assert len(domain0) == 1, lines
+    assert domain0[0][1] == "0"
+
+
+def test_xl_list_long_json(host):
+    domains = json.loads(host.check_output("xl list -l"))
+    assert jmespath.search("[?config.c_info.name=='Domain-0'].domid", domains) == [0]
+    # A PV dom0 whose memory is what the bootloader role gave Xen (dom0_mem=1024M,max:1024M).
+    assert jmespath.search("[?domid==`0`].config.c_info.type | [0]", domains) == "pv"
+    assert jmespath.search("[?domid==`0`].config.b_info.max_memkb | [0]", domains) == 1024 * 1024
+
+
+def test_xen_release_matches_debian(host):
+    info = host.check_output("xl info")
+    version = re.search(r"^xen_version\s*:\s*(\S+)", info, re.M).group(1)
+    assert version.startswith(XEN_OF_DEBIAN[debian_major(host)] + "."), version
+    cmdline = re.search(r"^xen_commandline\s*:\s*(.*)$", info, re.M).group(1)
+    assert "dom0_mem=1024M,max:1024M" in cmdline.split()
+
+
+def test_xen_facts_say_dom0(host):
+    xen = module(host, "xen_facts")["ansible_facts"]["xen"]
+    assert xen["running"] is True
+    assert xen["role"] == "dom0"
+    assert xen["toolstack"] == "xl"
+    assert xen["version"].startswith(XEN_OF_DEBIAN[debian_major(host)] + ".")
+    assert 0 in [domain.get("id", domain.get("domid")) for domain in xen["domains"]], xen["domains"]
+
+
+def test_cpu_virt_facts_take_hvm_from_xen(host):
+    # The dom0 kernel is a PV guest: its cpuinfo hides vmx/svm even though the CPU (and Xen) do HVM.
+    flags = set(re.search(r"^flags\s*:\s*(.*)$", host.file("/proc/cpuinfo").content_string, re.M).group(1).split())
+    assert not flags & {"vmx", "svm"}, "dom0 cpuinfo unexpectedly shows vmx/svm"
+    assert "hvm" in host.check_output("xl info | grep ^virt_caps").split()
+    cpu = module(host, "cpu_virt_facts")["ansible_facts"]["cpu_virt"]
+    assert cpu["hvm"]["capable"] is True
+    assert cpu["hvm"]["source"] == "xen"
+    assert cpu["flags"]["vmx"] is False and cpu["flags"]["svm"] is False
+    assert cpu["xen_capable"] is True
+
+
+def test_boot_default_is_the_xen_entry(host):
+    if host.package("grub-legacy").is_installed:
+        # Check mode: the menu already boots Xen by default, so asking for it changes nothing.
+        result = module(host, "grub_legacy", check=True, default="xen")
+        assert result["changed"] is False, result
+        entry = result["entries"][result["default_index"]]
+        assert entry["xen"] is True, entry
+    else:
+        result = module(host, "grub2_entries")
+        assert result["default"]["is_xen"] is True, result["default"]
+        assert result["default"]["files_exist"] is True, result["default"]
+
+
+def test_xendomains_policy_applied(host):
+    # The role's defaults: guests are shut down with dom0, not saved and restored.
+    settings = shell_vars(host.file("/etc/default/xendomains").content_string)
+    assert settings.get("XENDOMAINS_SAVE") == "", settings
+    assert settings.get("XENDOMAINS_RESTORE") == "false", settings
+
+
+def test_xl_autoballoon_off_with_fixed_dom0_mem(host):
+    settings = shell_vars(host.file("/etc/xen/xl.conf").content_string)
+    assert settings.get("autoballoon") == "off", settings
