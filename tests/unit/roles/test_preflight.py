@@ -18,11 +18,11 @@ def _preflight(playbook_dir, host, *extra):
 def test_cpu_without_pae_is_refused_before_any_change(playbook_dir):
     rc, out = _preflight(playbook_dir, 'pentium-m-dothan')
     assert rc != 0, out
-    assert 'Stop when the CPU cannot run this platform' in out
+    assert 'Stop when this host cannot run this platform' in out
     assert 'would\n' in out or 'panic' in out
     assert 'PAE' in out
     assert 'Nothing on this host has been changed' in out
-    assert 'xen_packages' not in out.split('Stop when the CPU cannot run')[1]
+    assert 'xen_packages' not in out.split('Stop when this host cannot run')[1]
     assert re.search(r'changed=0\s+unreachable=0\s+failed=1', out), out
 
 
@@ -30,14 +30,25 @@ def test_kvm_guest_without_vmx_passes_with_hvm_warning(playbook_dir):
     rc, out = _preflight(playbook_dir, 'kvm-guest-skylake', '-e', 'fixture_with_packages=false')
     assert rc == 0, out
     assert 'WARNING (hvm' in out
-    assert 'Stop when the CPU cannot run this platform' in out  # the task is there ...
-    assert re.search(r"Stop when the CPU cannot run this platform's Xen\] \*+\nskipping", out), out  # ... and skipped
+    assert 'Stop when this host cannot run this platform' in out  # the task is there ...
+    assert re.search(r"Stop when this host cannot run this platform's Xen\] \*+\nskipping", out), out  # ... and skipped
     assert re.search(r'changed=0\s+unreachable=0\s+failed=0', out), out
 
 
 def test_require_hvm_turns_the_hvm_warning_into_a_failure(playbook_dir):
     rc, out = _preflight(playbook_dir, 'kvm-guest-skylake', '-e', 'xen_preflight_require_hvm=true')
     assert rc != 0, out
-    assert 'Stop when the CPU cannot run this platform' in out
+    assert 'Stop when this host cannot run this platform' in out
     assert 'xen_preflight_require_hvm=true asks for HVM' in out
+    assert re.search(r'changed=0\s+unreachable=0\s+failed=1', out), out
+
+
+def test_pae_reason_comes_before_the_os_edition_on_a_32bit_install(playbook_dir):
+    """The no-PAE VM runs i386 Debian: the PAE panic must be the first reason, not the OS edition."""
+    rc, out = _preflight(playbook_dir, 'pentium-m-dothan', '-e', 'fixture_architecture=i686')
+    assert rc != 0, out
+    reasons = out.split('cannot run Debian 12 (Xen 4.17) as a Xen host:')[1]
+    assert reasons.index('PAE') < reasons.index('i686 edition of the operating system'), reasons
+    assert 'Install the 64-bit (amd64/x86_64) edition' in reasons
+    assert reasons.count('Nothing on this host has been changed') == 1
     assert re.search(r'changed=0\s+unreachable=0\s+failed=1', out), out

@@ -1,0 +1,326 @@
+"""Start, reach and stop the harness's throwaway QEMU VMs.
+
+  tests/vm/vm start NAME [--suite bookworm] [--arch amd64] [--boot grub2] [--cpu MODEL] [--accel tcg|kvm]
+  tests/vm/vm ssh-wait NAME [--timeout 300]
+  tests/vm/vm ssh NAME [COMMAND...]
+  tests/vm/vm console NAME [--lines 60]
+  tests/vm/vm stop NAME
+  tests/vm/vm list | cleanup-all
+
+`start` builds or reuses the base image (tests/vm/build-image), creates a copy-on-write overlay,
+picks a free port on 127.0.0.1, starts QEMU daemonized (pidfile, QMP socket, serial log) with a
+NIC that cannot reach any network (`restrict=on`; only SSH is forwarded, on loopback), waits for
+SSH, and writes run/NAME/instance.json (port, key, pid, dirs) for Molecule's inventory.
+`stop` quits QEMU over QMP, then kills it by pidfile (only if the pid is still our QEMU), then
+removes the run directory and so the overlay. `cleanup-all` stops every VM recorded under the
+cache's run/ directory: nothing this harness started is left running.
+Everything lives under ${XENHOST_CACHE:-~/.cache/xenhost-dom0}.
+"""
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent.parent  # tests/vm
+CACHE = Path(os.environ.get("XENHOST_CACHE") or Path.home() / ".cache" / "xenhost-dom0")
+RUN = CACHE / "run"
+KEY = CACHE / "ssh" / "id_ed25519"
+
+# Virtual CPUs. The PV dom0 kernel crashes at boot ("d0v0 Unhandled: vec 14, #PF") when the
+# CPU offers SMAP, so every amd64 model here lacks it. i386 guests get a CPU without PAE.
+CPU = {
+    ("amd64", "tcg"): "max,-smap",
+    ("amd64", "kvm"): "qemu64",
+    ("i386", "tcg"): "pentium3,-pae",
+    ("i386", "kvm"): "pentium3,-pae",
+}
+MEMORY_MB = {"amd64": 3072, "i386": 1024}
+# A closed loopback port, a guest that is down and a sshd that is still starting all look the
+# same from here: connect fast and retry instead of trusting one long attempt.
+SSH_OPTS = [
+    "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+    "-o", "LogLevel=ERROR", "-o", "IdentitiesOnly=yes", "-o", "ConnectTimeout=5",
+    "-o", "ServerAliveInterval=5", "-o", "ServerAliveCountMax=3",
+]
+
+
+def log(msg):
+    print(f"\033[1m[vm]\033[0m {msg}", file=sys.stderr, flush=True)
+
+
+def die(msg):
+    print(f"\033[1;31m[vm] error:\033[0m {msg}", file=sys.stderr, flush=True)
+    sys.exit(1)
+
+
+def instance_dir(name):
+    if not name or "/" in name or name.startswith("."):
+        die(f"bad instance name {name!r}")
+    return RUN / name
+
+
+def load(name):
+    path = instance_dir(name) / "instance.json"
+    if not path.exists():
+        die(f"no VM named {name!r} (no {path})")
+    return json.loads(path.read_text())
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def read_env(path):
+    values = {}
+    for line in path.read_text().splitlines():
+        key, _, value = line.partition("=")
+        values[key] = value
+    return values
+
+
+def qemu_pid(inst):
+    """The pid from the pidfile, only while it is still the QEMU we started for this run dir."""
+    try:
+        pid = int(Path(inst["pidfile"]).read_text().strip())
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except (OSError, ValueError):
+        return None
+    return pid if inst["run_dir"] in cmdline and "qemu-system" in cmdline else None
+
+
+def qmp(sock_path, command, timeout=5):
+    """Send one QMP command; True if QEMU answered (or closed the socket after 'quit')."""
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(timeout)
+            s.connect(sock_path)
+            f = s.makefile("rw")
+            f.readline()  # greeting
+            for cmd in ({"execute": "qmp_capabilities"}, {"execute": command}):
+                f.write(json.dumps(cmd) + "\n")
+                f.flush()
+                f.readline()
+            return True
+    except OSError:
+        return False
+
+
+def ssh_argv(inst, command=()):
+    return ["ssh", *SSH_OPTS, "-i", inst["key"], "-p", str(inst["port"]), "root@127.0.0.1", *command]
+
+
+def ssh_ok(inst):
+    try:
+        return subprocess.run(ssh_argv(inst, ["true"]), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, timeout=20, check=False).returncode == 0
+    except subprocess.TimeoutExpired:
+        return False
+
+
+def console_tail(inst, lines=60):
+    try:
+        text = Path(inst["serial_log"]).read_text(errors="replace")
+    except OSError:
+        return "(no serial log)"
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def qemu_argv(image_dir, image, inst, cpu, accel):
+    arch = image["arch"]
+    argv = [
+        "qemu-system-x86_64" if arch == "amd64" else "qemu-system-i386",
+        "-name", f"xenhost-{inst['name']}",
+        "-machine", f"pc,accel={accel}",
+        "-cpu", cpu,
+        "-m", str(MEMORY_MB[arch]),
+        "-smp", "2" if arch == "amd64" else "1",
+        "-drive", f"file={inst['overlay']},if=virtio,format=qcow2,cache=unsafe",
+        "-nic", f"user,restrict=on,model=virtio-net-pci,hostfwd=tcp:127.0.0.1:{inst['port']}-:22",
+        "-display", "none", "-vga", "none",
+        "-serial", f"file:{inst['serial_log']}",
+        "-qmp", f"unix:{inst['qmp']},server=on,wait=off",
+        "-pidfile", inst["pidfile"],
+        "-daemonize",
+    ]
+    if image["boot"] == "direct":
+        argv += ["-kernel", str(image_dir / "vmlinuz"), "-initrd", str(image_dir / "initrd.img"),
+                 "-append", (image_dir / "cmdline").read_text().strip()]
+    return argv
+
+
+def cmd_start(args):
+    run_dir = instance_dir(args.name)
+    if (run_dir / "instance.json").exists():
+        inst = load(args.name)
+        if qemu_pid(inst):
+            die(f"VM {args.name} is already running (pid {qemu_pid(inst)}); stop it first")
+        stop(inst)
+    accel = args.accel or os.environ.get("XENHOST_ACCEL", "tcg")
+    if accel == "kvm" and not os.access("/dev/kvm", os.R_OK | os.W_OK):
+        die("--accel kvm needs read/write access to /dev/kvm")
+    t0 = time.monotonic()
+    build = subprocess.run([str(HERE / "build-image"), "--suite", args.suite, "--arch", args.arch, "--boot", args.boot],
+                           stdout=subprocess.PIPE, text=True, check=False)
+    if build.returncode != 0:
+        die("image build failed")
+    image_dir = Path(build.stdout.strip().splitlines()[-1])
+    image = read_env(image_dir / "image.env")
+    t_image = time.monotonic() - t0
+
+    run_dir.mkdir(parents=True, exist_ok=True)
+    inst = {
+        "name": args.name, "run_dir": str(run_dir), "image_dir": str(image_dir), "image": image,
+        "overlay": str(run_dir / "overlay.qcow2"), "serial_log": str(run_dir / "serial.log"),
+        "qmp": str(run_dir / "qmp.sock"), "pidfile": str(run_dir / "qemu.pid"), "key": str(KEY),
+        "accel": accel, "cpu": args.cpu or CPU[(args.arch, accel)],
+    }
+    subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", "-F", "qcow2", "-b", str(image_dir / "disk.qcow2"),
+                    inst["overlay"]], check=True)
+    for _attempt in range(3):  # the port may be taken between probing and QEMU binding it
+        inst["port"] = free_port()
+        (run_dir / "instance.json").write_text(json.dumps(inst, indent=2) + "\n")
+        proc = subprocess.run(qemu_argv(image_dir, image, inst, inst["cpu"], accel), capture_output=True, text=True,
+                              check=False)
+        if proc.returncode == 0:
+            break
+        log(f"qemu failed to start: {proc.stderr.strip()}")
+    else:
+        die("could not start QEMU")
+    inst["pid"] = qemu_pid(inst)
+    inst["started"] = time.time()
+    (run_dir / "instance.json").write_text(json.dumps(inst, indent=2) + "\n")
+    log(f"{args.name}: {image['suite']}/{image['arch']}/{image['boot']} on 127.0.0.1:{inst['port']} "
+        f"(pid {inst['pid']}, {accel}, -cpu {inst['cpu']}), serial log {inst['serial_log']}")
+    if not args.no_wait:
+        t1 = time.monotonic()
+        if not wait_ssh(inst, args.timeout):
+            die(f"{args.name}: no SSH after {args.timeout}s; console:\n{console_tail(inst)}")
+        log(f"{args.name}: SSH up; image {t_image:.1f}s, boot {time.monotonic() - t1:.1f}s")
+    print(run_dir / "instance.json")
+
+
+def wait_ssh(inst, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not qemu_pid(inst):
+            log(f"{inst['name']}: QEMU is not running")
+            return False
+        if ssh_ok(inst):
+            return True
+        time.sleep(2)
+    return False
+
+
+def cmd_ssh_wait(args):
+    inst = load(args.name)
+    t0 = time.monotonic()
+    if not wait_ssh(inst, args.timeout):
+        die(f"{args.name}: no SSH after {args.timeout}s; console:\n{console_tail(inst)}")
+    log(f"{args.name}: SSH up after {time.monotonic() - t0:.1f}s")
+
+
+def cmd_ssh(args):
+    inst = load(args.name)
+    os.execvp("ssh", ssh_argv(inst, args.command))
+
+
+def cmd_console(args):
+    print(console_tail(load(args.name), args.lines))
+
+
+def stop(inst):
+    pid = qemu_pid(inst)
+    if pid:
+        qmp(inst["qmp"], "quit")
+        for sig in (None, signal.SIGTERM, signal.SIGKILL):
+            if sig:
+                try:
+                    os.kill(pid, sig)
+                except ProcessLookupError:
+                    break
+            for _ in range(50):
+                if not Path(f"/proc/{pid}").exists():
+                    break
+                time.sleep(0.1)
+            else:
+                continue
+            break
+    shutil.rmtree(inst["run_dir"], ignore_errors=True)
+    log(f"{inst['name']}: stopped{'' if pid else ' (was not running)'}, overlay removed")
+
+
+def cmd_stop(args):
+    run_dir = instance_dir(args.name)
+    if not (run_dir / "instance.json").exists():
+        shutil.rmtree(run_dir, ignore_errors=True)
+        log(f"{args.name}: nothing to stop")
+        return
+    stop(load(args.name))
+
+
+def all_instances():
+    for path in sorted(RUN.glob("*/instance.json")):
+        try:
+            yield json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+
+
+def cmd_list(_args):
+    for inst in all_instances():
+        state = f"running pid {qemu_pid(inst)}" if qemu_pid(inst) else "not running"
+        print(f"{inst['name']}\t127.0.0.1:{inst.get('port')}\t{state}\t{inst['image_dir']}")
+
+
+def cmd_cleanup_all(_args):
+    for inst in all_instances():
+        stop(inst)
+    if RUN.exists():
+        for leftover in RUN.iterdir():
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("start")
+    p.add_argument("name")
+    p.add_argument("--suite", default="bookworm", choices=["bookworm", "trixie"])
+    p.add_argument("--arch", default="amd64", choices=["amd64", "i386"])
+    p.add_argument("--boot", default="grub2", choices=["grub2", "grub-legacy", "direct"])
+    p.add_argument("--cpu", help="QEMU -cpu model (default: one without SMAP; pentium3 without PAE for i386)")
+    p.add_argument("--accel", choices=["tcg", "kvm"], help="default $XENHOST_ACCEL or tcg")
+    p.add_argument("--timeout", type=int, default=300, help="seconds to wait for SSH")
+    p.add_argument("--no-wait", action="store_true", help="do not wait for SSH")
+    p.set_defaults(func=cmd_start)
+    p = sub.add_parser("ssh-wait")
+    p.add_argument("name")
+    p.add_argument("--timeout", type=int, default=300)
+    p.set_defaults(func=cmd_ssh_wait)
+    p = sub.add_parser("ssh")
+    p.add_argument("name")
+    p.add_argument("command", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_ssh)
+    p = sub.add_parser("console")
+    p.add_argument("name")
+    p.add_argument("--lines", type=int, default=60)
+    p.set_defaults(func=cmd_console)
+    p = sub.add_parser("stop")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_stop)
+    sub.add_parser("list").set_defaults(func=cmd_list)
+    sub.add_parser("cleanup-all").set_defaults(func=cmd_cleanup_all)
+    args = parser.parse_args()
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()
