@@ -13,43 +13,16 @@ import struct
 import pytest
 
 from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.xenhost.dom0.plugins.modules import cpu_virt_facts
 
 HOSTS = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtures', 'facts', 'hosts')
 
 
-class Exit(Exception):
-    pass
-
-
-class Fail(Exception):
-    pass
-
-
-def run(args, monkeypatch):
-    def exit_json(self, **kwargs):
-        raise Exit(kwargs)
-
-    def fail_json(self, **kwargs):
-        raise Fail(kwargs)
-    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
-    with patch_module_args(args):
-        with pytest.raises((Exit, Fail)) as caught:
-            cpu_virt_facts.main()
-    return caught.type, caught.value.args[0]
-
-
-def facts_of(root, monkeypatch, check_mode=False):
-    args = {'root': root}
-    if check_mode:
-        args['_ansible_check_mode'] = True
-    kind, result = run(args, monkeypatch)
-    assert kind is Exit, result
-    assert result['changed'] is False
-    return result['ansible_facts']['cpu_virt']
+@pytest.fixture
+def facts_module():
+    """facts_of (conftest.py) runs cpu_virt_facts."""
+    return cpu_virt_facts
 
 
 def summary(facts):
@@ -106,12 +79,12 @@ def test_every_tree_is_covered():
 
 
 @pytest.mark.parametrize('host', sorted(EXPECTED))
-def test_host_tree(host, monkeypatch):
-    assert summary(facts_of(os.path.join(HOSTS, host), monkeypatch)) == EXPECTED[host]
+def test_host_tree(host, facts_of):
+    assert summary(facts_of(os.path.join(HOSTS, host))) == EXPECTED[host]
 
 
-def test_dom0_exact_facts(monkeypatch):
-    facts = facts_of(os.path.join(HOSTS, 'xen-dom0-debian12'), monkeypatch, check_mode=True)
+def test_dom0_exact_facts(facts_of):
+    facts = facts_of(os.path.join(HOSTS, 'xen-dom0-debian12'), check_mode=True)
     messages = [c.pop('message') for c in facts['checks']]
     assert facts == {
         'arch': 'x86_64',
@@ -151,23 +124,24 @@ def write_msr(root, address, value):
         handle.write(struct.pack('<Q', value))
 
 
-def test_amd_svm_disabled_by_firmware(tmp_path, monkeypatch):
-    root = copy_tree('opteron-2218-2socket', tmp_path)
-    write_msr(root, 0xc0010114, 0x18)
-    facts = facts_of(root, monkeypatch)
-    assert facts['bios_disabled'] is True
-    assert [c['status'] for c in facts['checks']] == ['pass', 'pass', 'warn', 'warn', 'fail']
+@pytest.mark.parametrize('host,msr,value,bios_disabled,statuses', [
+    pytest.param('opteron-2218-2socket', 0xc0010114, 0x18, True, ['pass', 'pass', 'warn', 'warn', 'fail'],
+                 id='amd_svm_disabled_by_firmware'),
+    pytest.param('opteron-2218-2socket', 0xc0010114, 0x0, False, ['pass', 'pass', 'pass', 'warn', 'pass'],
+                 id='amd_svm_enabled'),
+    # Xen emulates IA32_FEATURE_CONTROL for a PV dom0 as locked without VMX: must not blame the firmware.
+    pytest.param('xen-dom0-debian12', 0x3a, 0x1, False, ['pass', 'pass', 'pass', 'unknown', 'pass'],
+                 id='msr_is_not_trusted_inside_dom0'),
+])
+def test_firmware_msr(host, msr, value, bios_disabled, statuses, tmp_path, facts_of):
+    root = copy_tree(host, tmp_path)
+    write_msr(root, msr, value)
+    facts = facts_of(root)
+    assert facts['bios_disabled'] is bios_disabled
+    assert [c['status'] for c in facts['checks']] == statuses
 
 
-def test_amd_svm_enabled(tmp_path, monkeypatch):
-    root = copy_tree('opteron-2218-2socket', tmp_path)
-    write_msr(root, 0xc0010114, 0x0)
-    facts = facts_of(root, monkeypatch)
-    assert facts['bios_disabled'] is False
-    assert facts['checks'][4]['status'] == 'pass'
-
-
-def test_intel_locked_off_new_kernel(tmp_path, monkeypatch):
+def test_intel_locked_off_new_kernel(tmp_path, facts_of):
     # Linux 5.6+ removes vmx (and prints no "vmx flags") when the firmware locked VMX off.
     root = copy_tree('core2-e8400-vmx', tmp_path)
     path = os.path.join(root, 'proc', 'cpuinfo')
@@ -176,7 +150,7 @@ def test_intel_locked_off_new_kernel(tmp_path, monkeypatch):
     with open(path, 'w') as handle:
         handle.writelines(lines)
     write_msr(root, 0x3a, 0x1)
-    facts = facts_of(root, monkeypatch)
+    facts = facts_of(root)
     assert facts['flags']['vmx'] is False
     assert facts['hvm'] == {'capable': False, 'technology': None, 'source': 'cpuinfo'}
     assert facts['bios_disabled'] is True
@@ -184,50 +158,41 @@ def test_intel_locked_off_new_kernel(tmp_path, monkeypatch):
     assert 'IA32_FEATURE_CONTROL MSR = 0x1' in facts['checks'][4]['message']
 
 
-def test_msr_is_not_trusted_inside_dom0(tmp_path, monkeypatch):
-    # Xen emulates IA32_FEATURE_CONTROL for a PV dom0 as locked without VMX: must not blame the firmware.
-    root = copy_tree('xen-dom0-debian12', tmp_path)
-    write_msr(root, 0x3a, 0x1)
-    facts = facts_of(root, monkeypatch)
-    assert facts['bios_disabled'] is False
-    assert facts['checks'][4]['status'] == 'pass'
-
-
-def test_dom0_detected_by_feature_bit_without_xenfs(tmp_path, monkeypatch):
+def test_dom0_detected_by_feature_bit_without_xenfs(tmp_path, facts_of):
     root = copy_tree('xen-dom0-debian12', tmp_path)
     shutil.rmtree(os.path.join(root, 'proc', 'xen'))
-    facts = facts_of(root, monkeypatch)
+    facts = facts_of(root)
     assert facts['hvm'] == {'capable': True, 'technology': 'vmx', 'source': 'xen'}
     assert facts['iommu'] == {'present': None, 'type': None, 'source': None}
 
 
-def test_arch_file_wins_over_guess(tmp_path, monkeypatch):
+def test_arch_file_wins_over_guess(tmp_path, facts_of):
     root = copy_tree('ppc64le-power9', tmp_path)
     with open(os.path.join(root, 'proc', 'sys', 'kernel', 'arch'), 'w') as handle:
         handle.write('ppc64le\n')
-    assert facts_of(root, monkeypatch)['arch'] == 'ppc64le'
+    assert facts_of(root)['arch'] == 'ppc64le'
 
 
-def test_empty_root_gives_nulls(tmp_path, monkeypatch):
-    facts = facts_of(str(tmp_path), monkeypatch)
+def test_empty_root_gives_nulls(tmp_path, facts_of):
+    facts = facts_of(str(tmp_path))
     assert facts['arch'] is None and facts['vendor'] is None and facts['logical_cpus'] is None
     assert [c['status'] for c in facts['checks']] == ['unknown'] * 5
     assert facts['xen_capable'] is False
 
 
-def test_unreadable_cpuinfo(tmp_path, monkeypatch):
+def test_unreadable_cpuinfo(tmp_path, facts_of):
     (tmp_path / 'proc' / 'cpuinfo').mkdir(parents=True)  # reading a directory fails even as root
-    facts = facts_of(str(tmp_path), monkeypatch)
+    facts = facts_of(str(tmp_path))
     assert facts['checks'][0] == {'id': 'pae', 'status': 'unknown', 'message': 'Could not read /proc/cpuinfo, so PAE support is unknown.'}
 
 
-def test_bad_root_fails_clearly(tmp_path, monkeypatch):
-    kind, result = run({'root': str(tmp_path / 'nope')}, monkeypatch)
-    assert kind is Fail
+def test_bad_root_fails_clearly(tmp_path, run_module):
+    result = run_module(cpu_virt_facts, root=str(tmp_path / 'nope'))
+    assert result['failed'] is True
     assert 'is not a directory' in result['msg']
 
 
-def test_live_dom0_reads_xl_virt_caps(monkeypatch):
+def test_live_dom0_reads_xl_virt_caps(monkeypatch, facts_of):
     """On root=/ in a dom0 the module asks `xl info` for virt_caps (I/O stubbed: the tree stands in for /)."""
     tree = os.path.join(HOSTS, 'xen-dom0-debian12')
     with open(os.path.join(HOSTS, '..', 'xen', 'xl-info-n-4.17-physical.txt')) as handle:
@@ -242,7 +207,7 @@ def test_live_dom0_reads_xl_virt_caps(monkeypatch):
     monkeypatch.setattr(cpu_virt_facts.platform, 'machine', lambda: 'x86_64')
     monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path', lambda self, name, *a, **k: '/usr/sbin/' + name)
     monkeypatch.setattr(basic.AnsibleModule, 'run_command', run_command)
-    facts = facts_of(tree, monkeypatch)
+    facts = facts_of(tree)
     assert calls == [['/usr/sbin/xl', 'info']]
     assert facts['iommu'] == {'present': True, 'type': 'vt-d', 'source': 'xen'}
     assert facts['checks'][3]['status'] == 'pass'

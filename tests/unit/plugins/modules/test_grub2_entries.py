@@ -6,23 +6,14 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
 import os
 import shutil
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
 from ansible_collections.xenhost.dom0.plugins.modules import grub2_entries
 
 FIXTURES = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtures', 'grub')
-
-
-def run(capsys, **args):
-    with patch_module_args(args):
-        with pytest.raises(SystemExit):
-            grub2_entries.main()
-    return json.loads(capsys.readouterr().out)
 
 
 @pytest.fixture
@@ -35,9 +26,9 @@ def debian_root(tmp_path):
     return tmp_path
 
 
-def test_reads_default_paths_under_root(capsys, debian_root):
+def test_reads_default_paths_under_root(run_module, debian_root):
     before = sorted(os.listdir(str(debian_root / 'boot' / 'grub')))
-    result = run(capsys, root=str(debian_root))
+    result = run_module(grub2_entries, root=str(debian_root))
     assert result['changed'] is False
     assert result['path'] == str(debian_root / 'boot' / 'grub' / 'grub.cfg')
     assert result['grubenv'] == str(debian_root / 'boot' / 'grub' / 'grubenv')
@@ -47,33 +38,33 @@ def test_reads_default_paths_under_root(capsys, debian_root):
     assert sorted(os.listdir(str(debian_root / 'boot' / 'grub'))) == before
 
 
-def test_default_option_saved_uses_grubenv(capsys, debian_root):
+def test_default_option_saved_uses_grubenv(run_module, debian_root):
     env = '# GRUB Environment Block\nsaved_entry=3>0>2\n'
     (debian_root / 'boot' / 'grub' / 'grubenv').write_text(env + '#' * (1024 - len(env)))
-    result = run(capsys, root=str(debian_root), default='saved')
+    result = run_module(grub2_entries, root=str(debian_root), default='saved')
     assert result['saved_entry'] == '3>0>2'
     assert result['default']['resolved_title'] == 'Debian GNU/Linux, with Xen 4.17-amd64 and Linux 6.1.0-27-amd64'
     assert result['default']['files_exist'] is False     # 6.1.0-27 kernel files are not in the fake /boot
     assert '/boot/vmlinuz-6.1.0-27-amd64' in result['default']['missing_files']
 
 
-def test_grub2_directory_and_explicit_grubenv(capsys, tmp_path):
+def test_grub2_directory_and_explicit_grubenv(run_module, tmp_path):
     (tmp_path / 'boot' / 'grub2').mkdir(parents=True)
     shutil.copy(os.path.join(FIXTURES, 'el7_xen_grub.cfg'), str(tmp_path / 'boot' / 'grub2' / 'grub.cfg'))
     shutil.copy(os.path.join(FIXTURES, 'el7_grubenv'), str(tmp_path / 'env'))
-    result = run(capsys, root=str(tmp_path), grubenv=str(tmp_path / 'env'))
+    result = run_module(grub2_entries, root=str(tmp_path), grubenv=str(tmp_path / 'env'))
     assert result['default']['is_xen'] is True
     assert result['default']['missing_files'] == ['/xen-4.12.4-10.el7.gz', '/vmlinuz-4.9.241-37.el7.x86_64',
                                                   '/initramfs-4.9.241-37.el7.x86_64.img']
 
 
-def test_missing_grub_cfg_fails(capsys, tmp_path):
-    result = run(capsys, root=str(tmp_path))
+def test_missing_grub_cfg_fails(run_module, tmp_path):
+    result = run_module(grub2_entries, root=str(tmp_path))
     assert result['failed'] is True and 'no grub.cfg found' in result['msg']
 
 
-def test_unparseable_grub_cfg_fails(capsys, tmp_path):
+def test_unparseable_grub_cfg_fails(run_module, tmp_path):
     path = tmp_path / 'grub.cfg'
     shutil.copy(os.path.join(FIXTURES, 'unbalanced_grub.cfg'), str(path))
-    result = run(capsys, path=str(path))
+    result = run_module(grub2_entries, path=str(path))
     assert result['failed'] is True and 'unbalanced braces' in result['msg']

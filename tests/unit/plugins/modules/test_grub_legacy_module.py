@@ -6,24 +6,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
 import os
 import shutil
 import stat
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
 from ansible_collections.xenhost.dom0.plugins.modules import grub_legacy
 
 FIXTURES = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtures', 'grub')
-
-
-def run(capsys, **args):
-    with patch_module_args(args):
-        with pytest.raises(SystemExit):
-            grub_legacy.main()
-    return json.loads(capsys.readouterr().out)
 
 
 def read(path):
@@ -45,11 +36,10 @@ def rhel5(tmp_path):
     return tmp_path
 
 
-def test_check_mode_reports_diff_and_writes_nothing(capsys, rhel5):
+def test_check_mode_reports_diff_and_writes_nothing(run_module, rhel5):
     conf = rhel5 / 'boot' / 'grub' / 'grub.conf'
     before = read(str(conf))
-    result = run(capsys, path=str(rhel5 / 'etc' / 'grub.conf'), default='xen',
-                 _ansible_check_mode=True, _ansible_diff=True)
+    result = run_module(grub_legacy, path=str(rhel5 / 'etc' / 'grub.conf'), default='xen', _ansible_check_mode=True, _ansible_diff=True)
     assert result['changed'] is True
     assert result['path'] == str(conf)
     assert result['default_index'] == 1 and result['previous_default'] == 0
@@ -59,15 +49,14 @@ def test_check_mode_reports_diff_and_writes_nothing(capsys, rhel5):
     assert read(str(conf)) == before
 
 
-def test_symlink_followed_mode_owner_kept_backup_made_and_second_run_unchanged(capsys, rhel5):
+def test_symlink_followed_mode_owner_kept_backup_made_and_second_run_unchanged(run_module, rhel5):
     if os.geteuid() != 0:
         pytest.skip('needs root to give the file another owner')
     grub = rhel5 / 'boot' / 'grub'
     conf = grub / 'grub.conf'
     os.chown(str(conf), 4321, 4322)
     before = read(str(conf))
-    result = run(capsys, path=str(grub / 'menu.lst'), default='xen', xen_args='dom0_mem=1024M,max:1024M',
-                 backup=True)
+    result = run_module(grub_legacy, path=str(grub / 'menu.lst'), default='xen', xen_args='dom0_mem=1024M,max:1024M', backup=True)
     assert result['changed'] is True
     # links still links, target rewritten
     assert os.path.islink(str(grub / 'menu.lst')) and os.path.islink(str(rhel5 / 'etc' / 'grub.conf'))
@@ -85,46 +74,45 @@ def test_symlink_followed_mode_owner_kept_backup_made_and_second_run_unchanged(c
     assert stat.S_IMODE(os.stat(backup).st_mode) == 0o600
     # no temporary files left behind
     assert sorted(os.listdir(str(grub))) == sorted(['grub.conf', 'menu.lst', os.path.basename(backup)])
-    again = run(capsys, path=str(grub / 'menu.lst'), default='xen', xen_args='dom0_mem=1024M,max:1024M',
-                backup=True)
+    again = run_module(grub_legacy, path=str(grub / 'menu.lst'), default='xen', xen_args='dom0_mem=1024M,max:1024M', backup=True)
     assert again['changed'] is False and 'backup_file' not in again
     assert read(str(conf)).decode() == after
 
 
-def test_default_path_lookup_is_absolute_so_explicit_path_is_required_here(capsys, tmp_path):
-    result = run(capsys, path=str(tmp_path / 'missing.lst'))
+def test_default_path_lookup_is_absolute_so_explicit_path_is_required_here(run_module, tmp_path):
+    result = run_module(grub_legacy, path=str(tmp_path / 'missing.lst'))
     assert result['failed'] is True and 'not a regular file' in result['msg']
 
 
-def test_no_xen_entry_fails_and_changes_nothing(capsys, tmp_path):
+def test_no_xen_entry_fails_and_changes_nothing(run_module, tmp_path):
     menu = tmp_path / 'menu.lst'
     shutil.copy(os.path.join(FIXTURES, 'debian12_menu.lst'), str(menu))
     before = read(str(menu))
-    result = run(capsys, path=str(menu), default='xen', backup=True)
+    result = run_module(grub_legacy, path=str(menu), default='xen', backup=True)
     assert result['failed'] is True
     assert 'no Xen entry' in result['msg'] and 'Debian GNU/Linux, kernel 6.1.0-27-amd64' in result['msg']
     assert read(str(menu)) == before
     assert os.listdir(str(tmp_path)) == ['menu.lst']
 
 
-def test_unparseable_file_fails(capsys, tmp_path):
+def test_unparseable_file_fails(run_module, tmp_path):
     menu = tmp_path / 'menu.lst'
     shutil.copy(os.path.join(FIXTURES, 'bad_default.lst'), str(menu))
-    result = run(capsys, path=str(menu))
+    result = run_module(grub_legacy, path=str(menu))
     assert result['failed'] is True and 'default foo' in result['msg']
 
 
-def test_default_saved_writes_the_default_file_like_grub_set_default(capsys, tmp_path):
+def test_default_saved_writes_the_default_file_like_grub_set_default(run_module, tmp_path):
     menu = tmp_path / 'menu.lst'
     shutil.copy(os.path.join(FIXTURES, 'debian7_xen_saved_menu.lst'), str(menu))
     default_file = tmp_path / 'default'
     shutil.copy(os.path.join(FIXTURES, 'default_after_savedefault'), str(default_file))
     menu_before = read(str(menu))
-    check = run(capsys, path=str(menu), default='xen', _ansible_check_mode=True, _ansible_diff=True)
+    check = run_module(grub_legacy, path=str(menu), default='xen', _ansible_check_mode=True, _ansible_diff=True)
     assert check['changed'] is True and check['previous_default'] == 1
     assert check['diff'][0]['before_header'] == str(default_file)
     assert read(str(default_file)) == read(os.path.join(FIXTURES, 'default_after_savedefault'))
-    result = run(capsys, path=str(menu), default='xen', backup=True)
+    result = run_module(grub_legacy, path=str(menu), default='xen', backup=True)
     assert result['changed'] is True and result['default_index'] == 0
     assert result['default_file'] == str(default_file)
     assert read(str(menu)) == menu_before
@@ -133,13 +121,13 @@ def test_default_saved_writes_the_default_file_like_grub_set_default(capsys, tmp
         "# from this file, including this warning. Using `grub-set-default' is\n"
         "# strongly recommended.\n")
     assert read(result['backup_file']) == read(os.path.join(FIXTURES, 'default_after_savedefault'))
-    assert run(capsys, path=str(menu), default='xen')['changed'] is False
+    assert run_module(grub_legacy, path=str(menu), default='xen')['changed'] is False
 
 
-def test_entries_returned(capsys, tmp_path):
+def test_entries_returned(run_module, tmp_path):
     menu = tmp_path / 'menu.lst'
     shutil.copy(os.path.join(FIXTURES, 'sles11_menu.lst'), str(menu))
-    result = run(capsys, path=str(menu), default='xen', _ansible_check_mode=True)
+    result = run_module(grub_legacy, path=str(menu), default='xen', _ansible_check_mode=True)
     assert [(e['index'], e['xen']) for e in result['entries']] == [(0, False), (1, True), (2, False)]
     assert result['entries'][1]['kernel'] == '/boot/xen.gz'
     assert result['entries'][1]['title'] == 'Xen -- SUSE Linux Enterprise Server 11 SP4 - 3.0.101-63'

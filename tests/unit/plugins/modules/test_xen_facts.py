@@ -12,7 +12,6 @@ import shutil
 import pytest
 
 from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.xenhost.dom0.plugins.modules import xen_facts
 
@@ -20,36 +19,10 @@ HOSTS = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtures', 'facts',
 XEN = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtures', 'facts', 'xen')
 
 
-class Exit(Exception):
-    pass
-
-
-class Fail(Exception):
-    pass
-
-
-def run(args, monkeypatch):
-    def exit_json(self, **kwargs):
-        raise Exit(kwargs)
-
-    def fail_json(self, **kwargs):
-        raise Fail(kwargs)
-    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
-    with patch_module_args(args):
-        with pytest.raises((Exit, Fail)) as caught:
-            xen_facts.main()
-    return caught.type, caught.value.args[0]
-
-
-def facts_of(root, monkeypatch, check_mode=False):
-    args = {'root': root}
-    if check_mode:
-        args['_ansible_check_mode'] = True
-    kind, result = run(args, monkeypatch)
-    assert kind is Exit, result
-    assert result['changed'] is False
-    return result['ansible_facts']['xen']
+@pytest.fixture
+def facts_module():
+    """facts_of (conftest.py) runs xen_facts."""
+    return xen_facts
 
 
 def no_commands(monkeypatch):
@@ -58,56 +31,41 @@ def no_commands(monkeypatch):
     monkeypatch.setattr(basic.AnsibleModule, 'run_command', refuse)
 
 
-def test_debian12_dom0_tree_exact(monkeypatch):
-    no_commands(monkeypatch)
-    root = os.path.join(HOSTS, 'xen-dom0-debian12')
-    assert facts_of(root, monkeypatch, check_mode=True) == {
+DEBIAN12_CAPABILITIES = ['xen-3.0-x86_64', 'hvm-3.0-x86_32', 'hvm-3.0-x86_32p', 'hvm-3.0-x86_64']
+
+
+def on_xen(host, role, guest_type, version, capabilities, release, boot):
+    """The whole xen fact of a tree that runs on Xen: toolstack, info and domains stay empty off root=/."""
+    return {
         'running': True,
-        'role': 'dom0',
-        'guest_type': 'pv',
-        'version': '4.17.7',
-        'capabilities': ['xen-3.0-x86_64', 'hvm-3.0-x86_32', 'hvm-3.0-x86_32p', 'hvm-3.0-x86_64'],
+        'role': role,
+        'guest_type': guest_type,
+        'version': version,
+        'capabilities': capabilities,
         'toolstack': None,
         'info': {},
         'domains': [],
-        'kernel': {'release': '6.1.0-27-amd64', 'dom0_capable': True, 'config': os.path.join(root, 'boot/config-6.1.0-27-amd64')},
-        'boot_kernels': [{'release': '6.1.0-27-amd64', 'dom0_capable': True}],
+        'kernel': {'release': release, 'dom0_capable': True, 'config': os.path.join(HOSTS, host, 'boot', 'config-' + release)},
+        'boot_kernels': [{'release': r, 'dom0_capable': capable} for r, capable in boot],
     }
 
 
-def test_rhel5_dom0_tree_exact(monkeypatch):
+@pytest.mark.parametrize('host,check_mode,expected', [
+    pytest.param('xen-dom0-debian12', True, on_xen(
+        'xen-dom0-debian12', 'dom0', 'pv', '4.17.7', DEBIAN12_CAPABILITIES, '6.1.0-27-amd64', [('6.1.0-27-amd64', True)]),
+        id='debian12_dom0'),
+    pytest.param('xen-dom0-rhel5', False, on_xen(
+        'xen-dom0-rhel5', 'dom0', None, '3.1.2-419.el5',
+        ['xen-3.0-x86_64', 'xen-3.0-x86_32p', 'hvm-3.0-x86_32', 'hvm-3.0-x86_32p', 'hvm-3.0-x86_64'],
+        '2.6.18-419.el5xen', [('2.6.18-419.el5', False), ('2.6.18-419.el5xen', True)]),
+        id='rhel5_dom0'),
+    pytest.param('xen-domu-pv-debian12', False, on_xen(
+        'xen-domu-pv-debian12', 'domU', 'pv', '4.17.3', DEBIAN12_CAPABILITIES, '6.1.0-27-amd64', [('6.1.0-27-amd64', True)]),
+        id='pv_domu'),
+])
+def test_xen_tree_exact(host, check_mode, expected, monkeypatch, facts_of):
     no_commands(monkeypatch)
-    root = os.path.join(HOSTS, 'xen-dom0-rhel5')
-    assert facts_of(root, monkeypatch) == {
-        'running': True,
-        'role': 'dom0',
-        'guest_type': None,
-        'version': '3.1.2-419.el5',
-        'capabilities': ['xen-3.0-x86_64', 'xen-3.0-x86_32p', 'hvm-3.0-x86_32', 'hvm-3.0-x86_32p', 'hvm-3.0-x86_64'],
-        'toolstack': None,
-        'info': {},
-        'domains': [],
-        'kernel': {'release': '2.6.18-419.el5xen', 'dom0_capable': True, 'config': os.path.join(root, 'boot/config-2.6.18-419.el5xen')},
-        'boot_kernels': [{'release': '2.6.18-419.el5', 'dom0_capable': False}, {'release': '2.6.18-419.el5xen', 'dom0_capable': True}],
-    }
-
-
-def test_pv_domu_tree_exact(monkeypatch):
-    no_commands(monkeypatch)
-    root = os.path.join(HOSTS, 'xen-domu-pv-debian12')
-    facts = facts_of(root, monkeypatch)
-    assert facts == {
-        'running': True,
-        'role': 'domU',
-        'guest_type': 'pv',
-        'version': '4.17.3',
-        'capabilities': ['xen-3.0-x86_64', 'hvm-3.0-x86_32', 'hvm-3.0-x86_32p', 'hvm-3.0-x86_64'],
-        'toolstack': None,
-        'info': {},
-        'domains': [],
-        'kernel': {'release': '6.1.0-27-amd64', 'dom0_capable': True, 'config': os.path.join(root, 'boot/config-6.1.0-27-amd64')},
-        'boot_kernels': [{'release': '6.1.0-27-amd64', 'dom0_capable': True}],
-    }
+    assert facts_of(os.path.join(HOSTS, host), check_mode=check_mode) == expected
 
 
 @pytest.mark.parametrize('host,release,dom0_capable,boot', [
@@ -120,41 +78,41 @@ def test_pv_domu_tree_exact(monkeypatch):
     ('ppc64le-power9', '4.18.0-553.el8_10.ppc64le', False, [('4.18.0-553.el8_10.ppc64le', False)]),
     ('s390x-z14', '4.18.0-553.el8_10.s390x', False, [('4.18.0-553.el8_10.s390x', False)]),
 ])
-def test_not_on_xen(host, release, dom0_capable, boot, monkeypatch):
+def test_not_on_xen(host, release, dom0_capable, boot, monkeypatch, facts_of):
     no_commands(monkeypatch)
     root = os.path.join(HOSTS, host)
-    facts = facts_of(root, monkeypatch)
+    facts = facts_of(root)
     assert (facts['running'], facts['role'], facts['guest_type'], facts['version'], facts['capabilities']) == (False, 'none', None, None, [])
     assert (facts['toolstack'], facts['info'], facts['domains']) == (None, {}, [])
     assert facts['kernel'] == {'release': release, 'dom0_capable': dom0_capable, 'config': os.path.join(root, 'boot', 'config-' + release)}
     assert [(k['release'], k['dom0_capable']) for k in facts['boot_kernels']] == boot
 
 
-def test_dom0_without_xenfs_uses_feature_bit(tmp_path, monkeypatch):
+def test_dom0_without_xenfs_uses_feature_bit(tmp_path, facts_of):
     root = str(tmp_path / 'dom0')
     shutil.copytree(os.path.join(HOSTS, 'xen-dom0-debian12'), root)
     shutil.rmtree(os.path.join(root, 'proc', 'xen'))
-    assert facts_of(root, monkeypatch)['role'] == 'dom0'
+    assert facts_of(root)['role'] == 'dom0'
 
 
-def test_kernel_without_config(tmp_path, monkeypatch):
+def test_kernel_without_config(tmp_path, facts_of):
     (tmp_path / 'proc' / 'sys' / 'kernel').mkdir(parents=True)
     (tmp_path / 'proc' / 'sys' / 'kernel' / 'osrelease').write_text('5.10.0-custom\n')
-    facts = facts_of(str(tmp_path), monkeypatch)
+    facts = facts_of(str(tmp_path))
     assert facts['kernel'] == {'release': '5.10.0-custom', 'dom0_capable': None, 'config': None}
     assert facts['boot_kernels'] == []
 
 
-def test_empty_root(tmp_path, monkeypatch):
-    facts = facts_of(str(tmp_path), monkeypatch)
+def test_empty_root(tmp_path, facts_of):
+    facts = facts_of(str(tmp_path))
     assert facts == {'running': False, 'role': 'none', 'guest_type': None, 'version': None, 'capabilities': [],
                      'toolstack': None, 'info': {}, 'domains': [],
                      'kernel': {'release': None, 'dom0_capable': None, 'config': None}, 'boot_kernels': []}
 
 
-def test_bad_root_fails_clearly(tmp_path, monkeypatch):
-    kind, result = run({'root': str(tmp_path / 'missing')}, monkeypatch)
-    assert kind is Fail and 'is not a directory' in result['msg']
+def test_bad_root_fails_clearly(tmp_path, run_module):
+    result = run_module(xen_facts, root=str(tmp_path / 'missing'))
+    assert result['failed'] is True and 'is not a directory' in result['msg']
 
 
 def live(monkeypatch, tree, bins, outputs, cmdlines=()):
@@ -177,13 +135,13 @@ def read(name):
         return handle.read()
 
 
-def test_live_dom0_417_runs_xl(monkeypatch):
+def test_live_dom0_417_runs_xl(monkeypatch, facts_of):
     tree = os.path.join(HOSTS, 'xen-dom0-debian12')
     calls = live(monkeypatch, tree, {'xl': '/usr/sbin/xl', 'xm': None}, {
         ('/usr/sbin/xl', 'info'): (0, read('xl-info-4.17.txt'), ''),
         ('/usr/sbin/xl', 'list'): (0, read('xl-list-4.17.txt'), ''),
     })
-    facts = facts_of(tree, monkeypatch, check_mode=True)
+    facts = facts_of(tree, check_mode=True)
     assert calls == [['/usr/sbin/xl', 'info'], ['/usr/sbin/xl', 'list']]
     assert facts['toolstack'] == 'xl'
     assert facts['info']['virt_caps'] == ['pv', 'hvm', 'hap', 'shadow', 'gnttab-v1', 'gnttab-v2']
@@ -192,20 +150,20 @@ def test_live_dom0_417_runs_xl(monkeypatch):
     assert facts['domains'][0] == {'name': 'Domain-0', 'id': 0, 'mem': 1024, 'vcpus': 2, 'state': 'r-----', 'time': 31.4}
 
 
-def test_live_rhel5_dom0_prefers_xm_while_xend_runs(monkeypatch):
+def test_live_rhel5_dom0_prefers_xm_while_xend_runs(monkeypatch, facts_of):
     tree = os.path.join(HOSTS, 'xen-dom0-rhel5')
     calls = live(monkeypatch, tree, {'xl': None, 'xm': '/usr/sbin/xm'}, {
         ('/usr/sbin/xm', 'info'): (0, read('xm-info-3.1-rhel5.txt'), ''),
         ('/usr/sbin/xm', 'list'): (0, read('xm-list-3.1-rhel5.txt'), ''),
     }, cmdlines=[['/sbin/init'], ['/usr/bin/python', '/usr/sbin/xend', 'start']])
-    facts = facts_of(tree, monkeypatch)
+    facts = facts_of(tree)
     assert calls == [['/usr/sbin/xm', 'info'], ['/usr/sbin/xm', 'list']]
     assert facts['toolstack'] == 'xm'
     assert facts['info']['xen_extra'] == '.2-419.el5'
     assert facts['domains'][3] == {'name': 'rhel4-build', 'id': None, 'mem': 256, 'vcpus': 1, 'state': None, 'time': 0.0}
 
 
-def test_live_dom0_failing_toolstack_warns(monkeypatch):
+def test_live_dom0_failing_toolstack_warns(monkeypatch, facts_of):
     tree = os.path.join(HOSTS, 'xen-dom0-debian12')
     live(monkeypatch, tree, {'xl': '/usr/sbin/xl'}, {
         ('/usr/sbin/xl', 'info'): (1, '', 'xc: error: Could not obtain handle on privileged command interface'),
@@ -213,29 +171,29 @@ def test_live_dom0_failing_toolstack_warns(monkeypatch):
     })
     warnings = []
     monkeypatch.setattr(basic.AnsibleModule, 'warn', lambda self, msg: warnings.append(msg))
-    facts = facts_of(tree, monkeypatch)
+    facts = facts_of(tree)
     assert (facts['toolstack'], facts['info'], facts['domains']) == ('xl', {}, [])
     assert len(warnings) == 2 and 'xl info failed (rc=1)' in warnings[0]
 
 
-def test_live_dom0_without_toolstack(monkeypatch):
+def test_live_dom0_without_toolstack(monkeypatch, facts_of):
     tree = os.path.join(HOSTS, 'xen-dom0-debian12')
     calls = live(monkeypatch, tree, {}, {})
     warnings = []
     monkeypatch.setattr(basic.AnsibleModule, 'warn', lambda self, msg: warnings.append(msg))
-    facts = facts_of(tree, monkeypatch)
+    facts = facts_of(tree)
     assert calls == [] and facts['toolstack'] is None
     assert 'neither xl nor xm' in warnings[0]
 
 
-def test_live_domu_runs_nothing(monkeypatch):
+def test_live_domu_runs_nothing(monkeypatch, facts_of):
     tree = os.path.join(HOSTS, 'xen-domu-pv-debian12')
     calls = live(monkeypatch, tree, {'xl': '/usr/sbin/xl'}, {})
-    facts = facts_of(tree, monkeypatch)
+    facts = facts_of(tree)
     assert calls == [] and facts['role'] == 'domU' and facts['toolstack'] is None
 
 
-def test_live_dom0_version_falls_back_to_toolstack(tmp_path, monkeypatch):
+def test_live_dom0_version_falls_back_to_toolstack(tmp_path, monkeypatch, facts_of):
     tree = str(tmp_path / 'dom0')
     shutil.copytree(os.path.join(HOSTS, 'xen-dom0-debian12'), tree)
     shutil.rmtree(os.path.join(tree, 'sys', 'hypervisor', 'version'))
@@ -244,15 +202,15 @@ def test_live_dom0_version_falls_back_to_toolstack(tmp_path, monkeypatch):
         ('/usr/sbin/xl', 'info'): (0, read('xl-info-4.17.txt'), ''),
         ('/usr/sbin/xl', 'list'): (0, read('xl-list-4.17.txt'), ''),
     })
-    facts = facts_of(tree, monkeypatch)
+    facts = facts_of(tree)
     assert facts['version'] == '4.17.7'
     assert facts['capabilities'] == ['xen-3.0-x86_64', 'hvm-3.0-x86_32', 'hvm-3.0-x86_32p', 'hvm-3.0-x86_64']
 
 
-def test_hvm_domu_guest_type(tmp_path, monkeypatch):
+def test_hvm_domu_guest_type(tmp_path, facts_of):
     tree = str(tmp_path / 'hvm')
     shutil.copytree(os.path.join(HOSTS, 'xen-domu-pv-debian12'), tree)
     with open(os.path.join(tree, 'sys', 'hypervisor', 'guest_type'), 'w') as handle:
         handle.write('HVM\n')
-    facts = facts_of(tree, monkeypatch)
+    facts = facts_of(tree)
     assert (facts['role'], facts['guest_type']) == ('domU', 'hvm')
