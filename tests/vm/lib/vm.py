@@ -202,7 +202,9 @@ def cmd_start(args):
     if not args.no_wait:
         t1 = time.monotonic()
         if not wait_ssh(inst, args.timeout):
-            die(f"{args.name}: no SSH after {args.timeout}s; console:\n{console_tail(inst)}")
+            console = console_tail(inst)
+            stop(inst)  # a VM nobody can reach must not keep running
+            die(f"{args.name}: no SSH after {args.timeout}s; the console ended with:\n{console}")
         log(f"{args.name}: SSH up; image {t_image:.1f}s, boot {time.monotonic() - t1:.1f}s")
     print(run_dir / "instance.json")
 
