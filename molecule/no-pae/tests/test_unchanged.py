@@ -47,7 +47,7 @@ def task_blocks(out):
 
 def test_failure_is_the_preflight_pae_check(site_run):
     failed = [(task, text) for task, text in task_blocks(site_run["stdout"]) if re.search(r"^fatal: \[", text, re.M)]
-    assert len(failed) == 1, [task for task, _ in failed] or site_run["stdout"][-3000:]
+    assert len(failed) == 1, [task for task, dummy in failed] or site_run["stdout"][-3000:]
     task, text = failed[0]
     assert task.startswith("xenhost.dom0.xen_preflight :"), task
     assert "PAE" in text, text

@@ -8,6 +8,7 @@ import re
 import shlex
 
 import jmespath
+import pytest
 
 # The Xen release each Debian release ships (the scenario images come from Debian's archive).
 XEN_OF_DEBIAN = {"12": "4.17", "13": "4.20"}
@@ -107,3 +108,14 @@ def test_xendomains_policy_applied(host):
 def test_xl_autoballoon_off_with_fixed_dom0_mem(host):
     settings = shell_vars(host.file("/etc/xen/xl.conf").content_string)
     assert settings.get("autoballoon") == "off", settings
+
+
+def test_virt_manager_libvirt_sees_domain0(host):
+    """libvirt's Xen driver, which virt-manager talks to, lists dom0 (only where the scenario enables the role)."""
+    if not host.ansible.get_variables().get("xen_virt_manager_enabled"):
+        pytest.skip("this scenario does not enable xen_virt_manager")
+    assert host.package("virt-manager").is_installed
+    assert host.service("libvirtd").is_enabled
+    assert host.service("libvirtd").is_running
+    lines = host.check_output("virsh -c xen:/// list").splitlines()
+    assert any(line.split()[:2] == ["0", "Domain-0"] for line in lines[2:]), lines

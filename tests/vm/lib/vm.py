@@ -81,7 +81,7 @@ def free_port():
 def read_env(path):
     values = {}
     for line in path.read_text().splitlines():
-        key, _, value = line.partition("=")
+        key, dummy, value = line.partition("=")
         values[key] = value
     return values
 
@@ -248,7 +248,7 @@ def stop(inst):
                     os.kill(pid, sig)
                 except ProcessLookupError:
                     break
-            for _ in range(50):
+            for dummy in range(50):
                 if not Path(f"/proc/{pid}").exists():
                     break
                 time.sleep(0.1)
