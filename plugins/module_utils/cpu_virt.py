@@ -24,6 +24,9 @@ AMD = ('AuthenticAMD', 'HygonGenuine')
 MSR_IA32_FEATURE_CONTROL = 0x3a
 # VM_CR (AMD): bit 4 SVMDIS (set by firmware, normally together with the lock bit 3).
 MSR_VM_CR = 0xc0010114
+# Raw CPUID (the cpuid device) says whether the CPU implements VT whatever the firmware did:
+# Intel leaf 1 ECX bit 5 (VMX), AMD leaf 0x80000001 ECX bit 2 (SVM). {MSR: (leaf, ECX bit)}.
+CPUID_VT_BIT = {MSR_IA32_FEATURE_CONTROL: (0x1, 5), MSR_VM_CR: (0x80000001, 2)}
 
 _KEY_VALUE = re.compile(r'^([^:]+?)\s*:\s?(.*)$')
 
@@ -166,6 +169,28 @@ def firmware_disabled_from_msr(address, value):
     return None
 
 
+def cpuid_leaf_for(msr_address):
+    """The CPUID leaf whose ECX tells whether the CPU implements the VT that this MSR controls, or None."""
+    entry = CPUID_VT_BIT.get(msr_address)
+    return entry[0] if entry else None
+
+
+def vt_from_cpuid(msr_address, registers):
+    """True/False: raw CPUID says the CPU implements VMX (Intel) or SVM (AMD); None if unread.
+
+    registers: (eax, ebx, ecx, edx) of cpuid_leaf_for(msr_address) on CPU 0. Firmware never clears
+    these bits (it locks VT off in the MSR), so unlike /proc/cpuinfo they tell "absent" from "disabled".
+    """
+    entry = CPUID_VT_BIT.get(msr_address)
+    if entry is None or registers is None:
+        return None
+    return bool(registers[2] >> entry[1] & 1)
+
+
+def _has_vt_flag(cpu):
+    return 'vmx' in cpu['flags'] or 'svm' in cpu['flags']
+
+
 def _technology(cpu):
     if 'vmx' in cpu['flags']:
         return 'vmx'
@@ -178,8 +203,15 @@ def _technology(cpu):
     return None
 
 
-def assess_hvm(cpu, role, xen_caps):
-    """{capable, technology, source}: from Xen's capabilities in a dom0 (its cpuinfo hides vmx/svm)."""
+def assess_hvm(cpu, role, xen_caps, bios_disabled=None, cpuid_vt=None):
+    """{capable, technology, source}: from Xen's capabilities in a dom0 (its cpuinfo hides vmx/svm).
+
+    On bare metal, Linux 5.6+ drops vmx from /proc/cpuinfo both when the CPU lacks VT-x and when the
+    firmware locked it off, so without vmx an Intel CPU is "no VT" only when the MSR shows it is not
+    locked off (or raw CPUID says no); when raw CPUID shows VT the source is 'cpuid'; otherwise
+    capable is None (absent or disabled, cannot tell). Linux keeps svm listed when the firmware
+    sets SVMDIS, so on AMD a missing svm flag does mean no AMD-V.
+    """
     if cpu['kind'] != 'x86':
         return {'capable': None, 'technology': None, 'source': None}
     if role == 'dom0':
@@ -191,11 +223,24 @@ def assess_hvm(cpu, role, xen_caps):
         return {'capable': True, 'technology': 'vmx', 'source': 'cpuinfo'}
     if 'svm' in cpu['flags']:
         return {'capable': True, 'technology': 'svm', 'source': 'cpuinfo'}
+    if bios_disabled or cpuid_vt:
+        # bios_disabled is True without a flag only when raw CPUID showed VT (assess_bios_disabled).
+        return {'capable': True, 'technology': _technology(cpu), 'source': 'cpuid'}
+    if cpuid_vt is False:
+        return {'capable': False, 'technology': None, 'source': 'cpuid'}
+    if cpu['vendor'] in INTEL and bios_disabled is not False and role != 'domU' and 'hypervisor' not in cpu['flags']:
+        return {'capable': None, 'technology': None, 'source': None}
     return {'capable': False, 'technology': None, 'source': 'cpuinfo'}
 
 
-def assess_bios_disabled(cpu, role, xen_caps, msr_address, msr_value):
-    """True: VT present but locked off by firmware; False: not locked off; None: cannot tell."""
+def assess_bios_disabled(cpu, role, xen_caps, msr_address, msr_value, cpuid_vt=None):
+    """True: VT present but locked off by firmware; False: not locked off (or no VT to lock); None: cannot tell.
+
+    The MSR alone cannot blame the firmware: IA32_FEATURE_CONTROL also exists on CPUs with SMX but
+    no VMX, and Linux 5.6+ hides vmx from /proc/cpuinfo both when it is absent and when it is locked
+    off. So a locked-off MSR counts only with evidence that the CPU has VT: the vmx/svm flag or raw
+    CPUID (cpuid_vt). Linux keeps svm listed under SVMDIS, so an AMD CPU without svm has no SVM.
+    """
     if cpu['kind'] != 'x86':
         return None
     if role == 'dom0' and xen_caps is not None and hvm_from_capabilities(xen_caps):
@@ -203,7 +248,14 @@ def assess_bios_disabled(cpu, role, xen_caps, msr_address, msr_value):
         return False
     if cpu['vmx_flags_line']:
         return False
-    return firmware_disabled_from_msr(msr_address, msr_value)
+    locked_off = firmware_disabled_from_msr(msr_address, msr_value)
+    if not locked_off:
+        return locked_off
+    if _has_vt_flag(cpu) or cpuid_vt:
+        return True
+    if cpuid_vt is False or cpu['vendor'] in AMD:
+        return False
+    return None
 
 
 def _iommu_type_of_vendor(vendor):
@@ -288,8 +340,12 @@ def _tech_name(technology):
 def _check_hvm(cpu, arch, role, hvm, bios_disabled):
     name = _tech_name(hvm['technology'])
     if hvm['capable'] and bios_disabled:
-        return _check('hvm', 'warn', 'The CPU has %s, but firmware has it switched off: no HVM guests (such as Windows) '
-                                     'until it is enabled (see the firmware check).' % name)
+        return _check('hvm', 'warn', 'The CPU has %s, but the firmware has it switched off: enable %s in the BIOS/UEFI setup '
+                                     '(see the firmware check); until then no HVM guests (such as Windows).' % (name, name))
+    if hvm['capable'] and hvm['source'] == 'cpuid':
+        return _check('hvm', 'warn', 'The CPU has %s (CPUID), but Linux does not list it in /proc/cpuinfo, as Linux 5.6 and '
+                                     'later do when the firmware switched it off: enable %s in the BIOS/UEFI setup; until then '
+                                     'no HVM guests (such as Windows).' % (name, name))
     if hvm['capable']:
         where = 'Xen reports hvm capabilities' if hvm['source'] == 'xen' else '/proc/cpuinfo shows %s' % hvm['technology']
         return _check('hvm', 'pass', 'The CPU supports %s (%s): HVM guests such as Windows can run.' % (name, where))
@@ -304,6 +360,11 @@ def _check_hvm(cpu, arch, role, hvm, bios_disabled):
                                      'paravirtualized (PV) guests, no Windows or other unmodified systems (HVM).')
     if cpu['kind'] is None:
         return _check('hvm', 'unknown', 'Could not read /proc/cpuinfo, so HVM support is unknown.')
+    if cpu['kind'] == 'x86' and role != 'dom0':
+        # assess_hvm: Intel bare metal without vmx, and nothing tells "absent" from "locked off".
+        return _check('hvm', 'warn', 'VT-x absent or disabled by firmware: check the BIOS setting ("Intel Virtualization '
+                                     'Technology"). /proc/cpuinfo has no vmx flag, which Linux 5.6 and later also hide when the '
+                                     'firmware switched VT-x off. Until it is on, Xen can run only paravirtualized (PV) guests, no Windows.')
     if cpu['kind'] == 'arm64':
         return _check('hvm', 'unknown', 'Xen on Arm needs the kernel started at EL2, which /proc/cpuinfo does not show: '
                                         'look for "CPU: All CPU(s) started at EL2" in the kernel log.')
@@ -334,7 +395,7 @@ def _check_iommu(cpu, arch, role, iommu):
     return _check('iommu', 'unknown', 'No IOMMU information could be read (/sys/class/iommu, /sys/firmware/acpi/tables).')
 
 
-def _check_firmware(cpu, arch, role, msr_address, msr_value, bios_disabled):
+def _check_firmware(cpu, arch, role, msr_address, msr_value, bios_disabled, hvm):
     if bios_disabled:
         if msr_address == MSR_VM_CR:
             what = 'AMD-V (SVM) is disabled by the firmware (VM_CR MSR 0x%x, SVMDIS set)' % msr_value
@@ -345,7 +406,14 @@ def _check_firmware(cpu, arch, role, msr_address, msr_value, bios_disabled):
         return _check('firmware', 'fail', '%s: enable %s in the BIOS/UEFI setup, then power the machine off and on '
                                           '(a warm reboot can keep the lock).' % (what, setting))
     if bios_disabled is False:
+        if hvm['capable'] is False:
+            return _check('firmware', 'pass', 'The firmware locks nothing off (the CPU has no hardware virtualization to lock).')
         return _check('firmware', 'pass', 'The firmware leaves hardware virtualization enabled.')
+    if firmware_disabled_from_msr(msr_address, msr_value):
+        return _check('firmware', 'unknown', 'IA32_FEATURE_CONTROL MSR = 0x%x is locked with VMX off, which means VT-x is disabled '
+                                             'by the firmware if this CPU has VT-x at all; /proc/cpuinfo cannot tell (Linux 5.6 and '
+                                             'later hide vmx in both cases). Check "Intel Virtualization Technology" in the BIOS/UEFI '
+                                             'setup, or as root run "modprobe cpuid" so the CPUID device can tell.' % msr_value)
     if cpu['kind'] is None:
         return _check('firmware', 'unknown', 'Could not read /proc/cpuinfo.')
     if cpu['kind'] != 'x86':
@@ -376,24 +444,26 @@ def xen_capable(cpu, checks):
 
 
 def assess(cpu, arch, role='none', xen_caps=None, iommu_classes=None, acpi_tables=None,
-           xen_virt_caps=None, msr_address=None, msr_value=None):
+           xen_virt_caps=None, msr_address=None, msr_value=None, cpuid_vt=None):
     """Build the cpu_virt facts from parsed cpuinfo and the other readings (all optional).
 
     cpu: parse_cpuinfo() result; arch: `uname -m` (or arch_from_cpuinfo); role: 'dom0', 'domU' or
     'none' (xen_text.xen_role); xen_caps: list from /sys/hypervisor/properties/capabilities or
-    None; msr_address/msr_value: msr_to_read() and the 64-bit value read, or None.
+    None; msr_address/msr_value: msr_to_read() and the 64-bit value read, or None; cpuid_vt:
+    vt_from_cpuid() of the raw CPUID leaf for that MSR, or None.
     """
-    hvm = assess_hvm(cpu, role, xen_caps)
-    bios_disabled = assess_bios_disabled(cpu, role, xen_caps, msr_address, msr_value)
+    bios_disabled = assess_bios_disabled(cpu, role, xen_caps, msr_address, msr_value, cpuid_vt)
+    hvm = assess_hvm(cpu, role, xen_caps, bios_disabled, cpuid_vt)
     iommu = assess_iommu(cpu, role, iommu_classes, acpi_tables, xen_virt_caps)
     checks = [
         _check_pae(cpu, arch),
         _check_64bit(cpu, arch),
         _check_hvm(cpu, arch, role, hvm, bios_disabled),
         _check_iommu(cpu, arch, role, iommu),
-        _check_firmware(cpu, arch, role, msr_address, msr_value, bios_disabled),
+        _check_firmware(cpu, arch, role, msr_address, msr_value, bios_disabled, hvm),
     ]
-    flags = dict((name, name in cpu['flags']) for name in FLAG_NAMES)
+    # Unreadable cpuinfo: the flags are unknown (null), not absent.
+    flags = dict((name, name in cpu['flags'] if cpu['kind'] is not None else None) for name in FLAG_NAMES)
     return {
         'arch': arch,
         'vendor': cpu['vendor'],

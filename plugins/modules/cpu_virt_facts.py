@@ -23,6 +23,8 @@ description:
     On a live dom0 (O(root=/)) the module runs C(xl info) once, when C(xl) is installed, to read Xen's C(virt_caps).
   - The firmware lock is read from the C(msr) device of CPU 0 only when it is readable, on bare metal (hypervisors
     emulate these registers). The module never loads the C(msr) kernel module.
+  - With the MSR it reads the raw CPUID leaf of CPU 0 (C(dev/cpu/0/cpuid)) when readable, the only evidence that tells a CPU
+    without VT-x from one whose firmware switched it off. The module never loads the C(cpuid) kernel module either.
   - Point O(root) at an unpacked sosreport or supportconfig, or a test tree, to assess another machine.
     The architecture is then derived from that machine's files, not from the host running the module.
 author:
@@ -53,6 +55,15 @@ notes:
     change it: they limit what guests can do."
   - Whether the machine is itself a Xen or KVM guest is not judged by C(xen_capable); see M(xenhost.dom0.xen_facts) for the
     Xen role.
+  - "Firmware lock rule: C(bios_disabled) is true only with evidence that the CPU has VT (the C(vmx)/C(svm) flag, or raw CPUID)
+    and the MSR locked it off; the MSR alone never blames the firmware, because IA32_FEATURE_CONTROL also exists on CPUs
+    without VMX and Linux 5.6 and later drop C(vmx) from C(/proc/cpuinfo) both when it is absent and when the firmware
+    locked it off. An Intel CPU without C(vmx) is reported without VT (C(hvm.capable=false)) only when the MSR is not
+    locked off or CPUID says so; otherwise C(hvm.capable) and C(bios_disabled) are null and the C(hvm) check warns
+    'VT-x absent or disabled by firmware: check the BIOS setting'. Linux keeps C(svm) listed when AMD firmware sets
+    SVMDIS, so an AMD CPU without C(svm) has no AMD-V."
+  - When C(/proc/cpuinfo) cannot be read, every entry of C(flags) is null and C(xen_capable) is false with the C(pae) and
+    C(64bit) checks C(unknown).
   - On POWER the endianness is not visible in C(/proc/cpuinfo); with O(root) other than C(/) and no C(proc/sys/kernel/arch),
     C(arch) is C(ppc64).
 seealso:
@@ -113,7 +124,9 @@ ansible_facts:
           returned: always
           sample: 1
         flags:
-          description: x86 CPU flags that matter for Xen; all false on other architectures.
+          description:
+            - x86 CPU flags that matter for Xen; all false on other architectures.
+            - All null when C(/proc/cpuinfo) could not be read (unknown, not absent).
           type: dict
           returned: always
           sample: {pae: true, lm: true, nx: true, vmx: true, svm: false, hypervisor: false}
@@ -129,7 +142,9 @@ ansible_facts:
               description: C(vmx) (Intel VT-x), C(svm) (AMD-V) or null.
               type: str
             source:
-              description: C(cpuinfo), C(xen) (a dom0, from Xen's capabilities) or null.
+              description:
+                - C(cpuinfo), C(xen) (a dom0, from Xen's capabilities), C(cpuid) (raw CPUID of CPU 0, when
+                  C(/proc/cpuinfo) hides the flag because the firmware switched VT off) or null.
               type: str
           sample: {capable: true, technology: vmx, source: xen}
         iommu:
@@ -150,7 +165,8 @@ ansible_facts:
         bios_disabled:
           description:
             - true when the CPU has VT but the firmware locked it off (Intel IA32_FEATURE_CONTROL lock set and
-              VMX-outside-SMX clear; AMD VM_CR SVMDIS set), false when not, null when it cannot be told.
+              VMX-outside-SMX clear; AMD VM_CR SVMDIS set), false when not (or the CPU has no VT to lock), null when it
+              cannot be told (see the notes for the rule).
           type: bool
           returned: always
           sample: false
@@ -176,7 +192,7 @@ import struct
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.xenhost.dom0.plugins.module_utils.cpu_virt import (
-    arch_from_cpuinfo, assess, msr_to_read, parse_cpuinfo,
+    arch_from_cpuinfo, assess, cpuid_leaf_for, msr_to_read, parse_cpuinfo, vt_from_cpuid,
 )
 from ansible_collections.xenhost.dom0.plugins.module_utils.xen_text import (
     list_under, parse_capabilities, parse_xen_info, read_under, xen_role,
@@ -199,6 +215,25 @@ def read_msr(root, address):
     if len(data) != 8:
         return None
     return struct.unpack('<Q', data)[0]
+
+
+def read_cpuid(root, leaf):
+    """(eax, ebx, ecx, edx) of a CPUID leaf on CPU 0 through the cpuid device, or None when it cannot be read."""
+    path = os.path.join(root, 'dev/cpu/0/cpuid')
+    if leaf is None or not os.access(path, os.R_OK):
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            # The file offset is the leaf (low 32 bits) and subleaf (high 32 bits).
+            data = os.pread(fd, 16, leaf)
+        finally:
+            os.close(fd)
+    except (IOError, OSError, OverflowError):
+        return None
+    if len(data) != 16:
+        return None
+    return struct.unpack('<4I', data)
 
 
 def xl_virt_caps(module):
@@ -231,11 +266,15 @@ def gather(module, root):
 
     msr_address = msr_to_read(cpu, role)
     msr_value = read_msr(root, msr_address) if msr_address is not None else None
+    cpuid_vt = None
+    if msr_address is not None:
+        cpuid_vt = vt_from_cpuid(msr_address, read_cpuid(root, cpuid_leaf_for(msr_address)))
 
     return assess(cpu, arch, role=role, xen_caps=xen_caps,
                   iommu_classes=list_under(root, 'sys/class/iommu'),
                   acpi_tables=list_under(root, 'sys/firmware/acpi/tables'),
-                  xen_virt_caps=virt_caps, msr_address=msr_address, msr_value=msr_value)
+                  xen_virt_caps=virt_caps, msr_address=msr_address, msr_value=msr_value,
+                  cpuid_vt=cpuid_vt)
 
 
 def main():

@@ -98,7 +98,8 @@ def test_nothing_readable_gives_nulls_and_unknowns(text):
     cpu = cpu_virt.parse_cpuinfo(text)
     facts = cpu_virt.assess(cpu, None)
     assert facts['vendor'] is None and facts['logical_cpus'] is None and facts['sockets'] is None
-    assert facts['flags'] == dict((f, False) for f in cpu_virt.FLAG_NAMES)
+    # Unknown, not absent: "pae: false" would read as "no PAE".
+    assert facts['flags'] == dict((f, None) for f in cpu_virt.FLAG_NAMES)
     assert facts['hvm'] == {'capable': None, 'technology': None, 'source': None}
     assert facts['bios_disabled'] is None
     assert statuses(facts) == {'pae': 'unknown', '64bit': 'unknown', 'hvm': 'unknown', 'iommu': 'unknown', 'firmware': 'unknown'}
@@ -196,15 +197,91 @@ def test_firmware_locked_off_fails_and_says_what_to_do():
     assert facts['xen_capable'] is True  # PV still works
 
 
-def test_intel_locked_off_on_new_kernel_without_vmx_flag():
-    # Linux 5.6+ drops vmx from cpuinfo when firmware locked it off; the MSR still tells.
+def core2_without_vmx():
+    """A Core 2 as Linux 5.6+ shows it when VMX is locked off: no vmx flag, no "vmx flags" line."""
     cpu = cpuinfo('core2-e8400-vmx')
     cpu['flags'].discard('vmx')
     cpu['vmx_flags_line'] = False
-    facts = cpu_virt.assess(cpu, 'x86_64', msr_address=cpu_virt.MSR_IA32_FEATURE_CONTROL, msr_value=0x1)
+    return cpu
+
+
+def test_intel_locked_off_without_vmx_flag_and_cpuid_showing_vmx():
+    # Linux 5.6+ drops vmx from cpuinfo when firmware locked it off; raw CPUID still shows VMX.
+    facts = cpu_virt.assess(core2_without_vmx(), 'x86_64', msr_address=cpu_virt.MSR_IA32_FEATURE_CONTROL, msr_value=0x1,
+                            cpuid_vt=True)
     assert facts['bios_disabled'] is True
-    assert statuses(facts)['firmware'] == 'fail'
+    assert facts['hvm'] == {'capable': True, 'technology': 'vmx', 'source': 'cpuid'}
+    assert statuses(facts)['firmware'] == 'fail' and statuses(facts)['hvm'] == 'warn'
     assert '0x1' in message(facts, 'firmware') and 'Intel Virtualization Technology' in message(facts, 'firmware')
+    # The hvm check agrees with the firmware check instead of saying "no hardware virtualization".
+    assert 'switched off' in message(facts, 'hvm') and 'enable Intel VT-x in the BIOS' in message(facts, 'hvm')
+    assert 'no hardware virtualization' not in message(facts, 'hvm')
+
+
+def test_intel_locked_off_without_vmx_flag_and_no_cpuid_is_unknown_not_blamed():
+    # Absent or locked off cannot be told: neither "no VT" nor "the firmware did it", but an actionable warning.
+    facts = cpu_virt.assess(core2_without_vmx(), 'x86_64', msr_address=cpu_virt.MSR_IA32_FEATURE_CONTROL, msr_value=0x1)
+    assert facts['bios_disabled'] is None
+    assert facts['hvm'] == {'capable': None, 'technology': None, 'source': None}
+    assert statuses(facts)['hvm'] == 'warn' and statuses(facts)['firmware'] == 'unknown'
+    assert message(facts, 'hvm').startswith('VT-x absent or disabled by firmware: check the BIOS setting')
+    assert 'no hardware virtualization' not in message(facts, 'hvm')
+    assert 'modprobe cpuid' in message(facts, 'firmware') and '0x1' in message(facts, 'firmware')
+    assert facts['xen_capable'] is True
+
+
+def test_smx_without_vmx_never_blames_the_firmware():
+    # IA32_FEATURE_CONTROL exists on a CPU with SMX but no VMX; locked with only SMX bits set.
+    cpu = cpuinfo('pentium4-northwood')
+    assert 'vmx' not in cpu['flags']
+    for value in (0x1, 0x3, 0xff03):
+        facts = cpu_virt.assess(cpu, 'i686', msr_address=cpu_virt.MSR_IA32_FEATURE_CONTROL, msr_value=value, cpuid_vt=False)
+        assert facts['bios_disabled'] is False
+        assert facts['hvm'] == {'capable': False, 'technology': None, 'source': 'cpuid'}
+        assert statuses(facts)['firmware'] == 'pass' and 'no hardware virtualization to lock' in message(facts, 'firmware')
+        facts = cpu_virt.assess(cpu, 'i686', msr_address=cpu_virt.MSR_IA32_FEATURE_CONTROL, msr_value=value)
+        assert facts['bios_disabled'] is None and statuses(facts)['firmware'] == 'unknown'
+
+
+def test_intel_without_vmx_is_no_vt_only_with_evidence():
+    cpu = core2_without_vmx()
+    # MSR locked with VMX on (or unlocked): Linux would have listed vmx, so the CPU has none.
+    for value in (0x5, 0x0):
+        facts = cpu_virt.assess(cpu, 'x86_64', msr_address=cpu_virt.MSR_IA32_FEATURE_CONTROL, msr_value=value)
+        assert facts['bios_disabled'] is False
+        assert facts['hvm'] == {'capable': False, 'technology': None, 'source': 'cpuinfo'}
+        assert 'no hardware virtualization (no vmx/svm flag)' in message(facts, 'hvm')
+    # MSR unreadable: unknown, not "no VT".
+    facts = cpu_virt.assess(cpu, 'x86_64', msr_address=cpu_virt.MSR_IA32_FEATURE_CONTROL, msr_value=None)
+    assert facts['hvm']['capable'] is None and statuses(facts)['hvm'] == 'warn'
+    # ... unless raw CPUID shows VMX hidden by Linux: then the firmware most likely switched it off.
+    facts = cpu_virt.assess(cpu, 'x86_64', msr_address=cpu_virt.MSR_IA32_FEATURE_CONTROL, msr_value=None, cpuid_vt=True)
+    assert facts['hvm'] == {'capable': True, 'technology': 'vmx', 'source': 'cpuid'}
+    assert facts['bios_disabled'] is None
+    assert statuses(facts)['hvm'] == 'warn' and 'BIOS' in message(facts, 'hvm')
+
+
+def test_amd_without_svm_is_not_blamed_on_svmdis():
+    # Linux keeps svm listed when firmware sets SVMDIS, so no svm flag means no AMD-V.
+    cpu = cpuinfo('opteron-2218-2socket')
+    cpu['flags'].discard('svm')
+    facts = cpu_virt.assess(cpu, 'x86_64', msr_address=cpu_virt.MSR_VM_CR, msr_value=0x18)
+    assert facts['bios_disabled'] is False
+    assert facts['hvm'] == {'capable': False, 'technology': None, 'source': 'cpuinfo'}
+    assert statuses(facts)['firmware'] == 'pass'
+
+
+def test_vt_from_cpuid():
+    intel, amd = cpu_virt.MSR_IA32_FEATURE_CONTROL, cpu_virt.MSR_VM_CR
+    assert cpu_virt.cpuid_leaf_for(intel) == 0x1 and cpu_virt.cpuid_leaf_for(amd) == 0x80000001
+    assert cpu_virt.cpuid_leaf_for(None) is None
+    # Core 2 E8400 leaf 1: ECX 0x0408e3fd has VMX (bit 5); a Pentium 4 Northwood ECX 0x00004400 has not.
+    assert cpu_virt.vt_from_cpuid(intel, (0x10676, 0x20800, 0x0408e3fd, 0xbfebfbff)) is True
+    assert cpu_virt.vt_from_cpuid(intel, (0xf29, 0x10800, 0x00004400, 0xbfebfbff)) is False
+    # Opteron 2218 leaf 0x80000001: ECX 0x1f has SVM (bit 2).
+    assert cpu_virt.vt_from_cpuid(amd, (0x40f13, 0x0, 0x1f, 0xebd3fbff)) is True
+    assert cpu_virt.vt_from_cpuid(amd, (0x40f13, 0x0, 0x1b, 0xebd3fbff)) is False
+    assert cpu_virt.vt_from_cpuid(intel, None) is None and cpu_virt.vt_from_cpuid(None, (0, 0, 0xff, 0)) is None
 
 
 def test_firmware_unknown_reasons():

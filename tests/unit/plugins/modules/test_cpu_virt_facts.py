@@ -39,10 +39,11 @@ def summary(facts):
 
 EXPECTED = {
     'pentium-m-dothan': (
-        'i686', 'GenuineIntel', 1, 1, '------', (False, None, 'cpuinfo'), (False, None, 'acpi'), None,
+        # No vmx and no MSR reading: Linux 5.6+ hides vmx also when locked off, so "absent or disabled".
+        'i686', 'GenuineIntel', 1, 1, '------', (None, None, None), (False, None, 'acpi'), None,
         'pae=fail 64bit=fail hvm=warn iommu=warn firmware=unknown', False),
     'pentium4-northwood': (
-        'i686', 'GenuineIntel', 2, 1, 'pae-----', (False, None, 'cpuinfo'), (None, None, None), None,
+        'i686', 'GenuineIntel', 2, 1, 'pae-----', (None, None, None), (None, None, None), None,
         'pae=pass 64bit=fail hvm=warn iommu=unknown firmware=unknown', False),
     'core2-e8400-vmx': (
         'x86_64', 'GenuineIntel', 2, 1, 'paelmnxvmx--', (True, 'vmx', 'cpuinfo'), (True, 'vt-d', 'acpi'), False,
@@ -118,10 +119,21 @@ def copy_tree(host, tmp_path):
 def write_msr(root, address, value):
     """A sparse file standing in for /dev/cpu/0/msr: the value sits at the MSR's offset."""
     path = os.path.join(root, 'dev', 'cpu', '0')
-    os.makedirs(path)
+    if not os.path.isdir(path):
+        os.makedirs(path)
     with open(os.path.join(path, 'msr'), 'wb') as handle:
         handle.seek(address)
         handle.write(struct.pack('<Q', value))
+
+
+def write_cpuid(root, leaf, registers):
+    """A sparse file standing in for /dev/cpu/0/cpuid: EAX..EDX of the leaf sit at the leaf's offset."""
+    path = os.path.join(root, 'dev', 'cpu', '0')
+    if not os.path.isdir(path):
+        os.makedirs(path)
+    with open(os.path.join(path, 'cpuid'), 'wb') as handle:
+        handle.seek(leaf)
+        handle.write(struct.pack('<4I', *registers))
 
 
 @pytest.mark.parametrize('host,msr,value,bios_disabled,statuses', [
@@ -141,7 +153,7 @@ def test_firmware_msr(host, msr, value, bios_disabled, statuses, tmp_path, facts
     assert [c['status'] for c in facts['checks']] == statuses
 
 
-def test_intel_locked_off_new_kernel(tmp_path, facts_of):
+def core2_locked_off_tree(tmp_path):
     # Linux 5.6+ removes vmx (and prints no "vmx flags") when the firmware locked VMX off.
     root = copy_tree('core2-e8400-vmx', tmp_path)
     path = os.path.join(root, 'proc', 'cpuinfo')
@@ -150,12 +162,37 @@ def test_intel_locked_off_new_kernel(tmp_path, facts_of):
     with open(path, 'w') as handle:
         handle.writelines(lines)
     write_msr(root, 0x3a, 0x1)
+    return root
+
+
+def test_intel_locked_off_new_kernel_with_cpuid(tmp_path, facts_of):
+    root = core2_locked_off_tree(tmp_path)
+    write_cpuid(root, 0x1, (0x10676, 0x20800, 0x0408e3fd, 0xbfebfbff))  # Core 2 E8400: ECX bit 5 = VMX
     facts = facts_of(root)
     assert facts['flags']['vmx'] is False
-    assert facts['hvm'] == {'capable': False, 'technology': None, 'source': 'cpuinfo'}
+    assert facts['hvm'] == {'capable': True, 'technology': 'vmx', 'source': 'cpuid'}
     assert facts['bios_disabled'] is True
-    assert facts['checks'][4]['status'] == 'fail'
+    assert [c['status'] for c in facts['checks']] == ['pass', 'pass', 'warn', 'pass', 'fail']
     assert 'IA32_FEATURE_CONTROL MSR = 0x1' in facts['checks'][4]['message']
+    assert 'enable Intel VT-x in the BIOS' in facts['checks'][2]['message']
+
+
+def test_intel_locked_off_new_kernel_without_cpuid(tmp_path, facts_of):
+    facts = facts_of(core2_locked_off_tree(tmp_path))
+    assert facts['hvm'] == {'capable': None, 'technology': None, 'source': None}
+    assert facts['bios_disabled'] is None
+    assert [c['status'] for c in facts['checks']] == ['pass', 'pass', 'warn', 'pass', 'unknown']
+    assert facts['checks'][2]['message'].startswith('VT-x absent or disabled by firmware: check the BIOS setting')
+
+
+def test_locked_msr_on_cpu_without_vmx_per_cpuid(tmp_path, facts_of):
+    # SMX without VMX: the lock bit is set, but there is no VT-x for the firmware to have disabled.
+    root = core2_locked_off_tree(tmp_path)
+    write_cpuid(root, 0x1, (0xf29, 0x10800, 0x00004400, 0xbfebfbff))
+    facts = facts_of(root)
+    assert facts['bios_disabled'] is False
+    assert facts['hvm'] == {'capable': False, 'technology': None, 'source': 'cpuid'}
+    assert facts['checks'][4]['status'] == 'pass'
 
 
 def test_dom0_detected_by_feature_bit_without_xenfs(tmp_path, facts_of):
@@ -184,6 +221,8 @@ def test_unreadable_cpuinfo(tmp_path, facts_of):
     (tmp_path / 'proc' / 'cpuinfo').mkdir(parents=True)  # reading a directory fails even as root
     facts = facts_of(str(tmp_path))
     assert facts['checks'][0] == {'id': 'pae', 'status': 'unknown', 'message': 'Could not read /proc/cpuinfo, so PAE support is unknown.'}
+    assert facts['flags'] == {'pae': None, 'lm': None, 'nx': None, 'vmx': None, 'svm': None, 'hypervisor': None}
+    assert facts['xen_capable'] is False
 
 
 def test_bad_root_fails_clearly(tmp_path, run_module):
