@@ -166,6 +166,13 @@ backup_file:
   returned: when O(backup=true) and a file changed
   type: str
   sample: /boot/grub/grub.conf.12345.2024-01-01@10:00:00~
+default_backup_file:
+  description:
+    - Backup of the C(default) file (C(default saved) menus), also when the menu changed too and RV(backup_file) holds the
+      menu's backup.
+  returned: when O(backup=true) and the C(default) file existed and changed
+  type: str
+  sample: /boot/grub/default.12345.2024-01-01@10:00:00~
 notes:
   description: Things to know, for example that update-grub may move the default entry (also issued as warnings).
   returned: always
@@ -286,8 +293,9 @@ def main():
 
     if out['changed'] and not module.check_mode:
         if params['backup']:
+            # Both files may change: each backup is returned on its own key, none overwrites the other.
             if default_changed and os.path.isfile(default_file):
-                out['backup_file'] = module.backup_local(default_file)
+                out['default_backup_file'] = out['backup_file'] = module.backup_local(default_file)
             if menu_changed:
                 out['backup_file'] = module.backup_local(path)
         if menu_changed:

@@ -50,11 +50,13 @@ def test_check_mode_reports_diff_and_writes_nothing(run_module, rhel5):
 
 
 def test_symlink_followed_mode_owner_kept_backup_made_and_second_run_unchanged(run_module, rhel5):
-    if os.geteuid() != 0:
-        pytest.skip('needs root to give the file another owner')
+    # Only the owner part needs root (to give the file another owner); everything else runs as any user.
+    as_root = os.geteuid() == 0
     grub = rhel5 / 'boot' / 'grub'
     conf = grub / 'grub.conf'
-    os.chown(str(conf), 4321, 4322)
+    owner = (4321, 4322) if as_root else (os.getuid(), os.getgid())
+    if as_root:
+        os.chown(str(conf), *owner)
     before = read(str(conf))
     result = run_module(grub_legacy, path=str(grub / 'menu.lst'), default='xen', xen_args='dom0_mem=1024M,max:1024M', backup=True)
     assert result['changed'] is True
@@ -62,7 +64,7 @@ def test_symlink_followed_mode_owner_kept_backup_made_and_second_run_unchanged(r
     assert os.path.islink(str(grub / 'menu.lst')) and os.path.islink(str(rhel5 / 'etc' / 'grub.conf'))
     st = os.stat(str(conf))
     assert stat.S_IMODE(st.st_mode) == 0o600
-    assert (st.st_uid, st.st_gid) == (4321, 4322)
+    assert (st.st_uid, st.st_gid) == owner
     after = read(str(conf)).decode()
     assert 'default=1\n' in after
     assert 'kernel /xen.gz-2.6.18-398.el5 dom0_mem=1024M,max:1024M\n' in after
@@ -121,7 +123,21 @@ def test_default_saved_writes_the_default_file_like_grub_set_default(run_module,
         "# from this file, including this warning. Using `grub-set-default' is\n"
         "# strongly recommended.\n")
     assert read(result['backup_file']) == read(os.path.join(FIXTURES, 'default_after_savedefault'))
+    assert read(result['default_backup_file']) == read(os.path.join(FIXTURES, 'default_after_savedefault'))
     assert run_module(grub_legacy, path=str(menu), default='xen')['changed'] is False
+
+
+def test_menu_and_default_file_both_changed_keep_both_backups(run_module, tmp_path):
+    menu = tmp_path / 'menu.lst'
+    shutil.copy(os.path.join(FIXTURES, 'debian7_xen_saved_menu.lst'), str(menu))
+    default_file = tmp_path / 'default'
+    shutil.copy(os.path.join(FIXTURES, 'default_after_savedefault'), str(default_file))
+    menu_before, default_before = read(str(menu)), read(str(default_file))
+    result = run_module(grub_legacy, path=str(menu), default='xen', xen_args='dom0_mem=1024M,max:1024M', backup=True)
+    assert result['changed'] is True
+    assert read(str(menu)) != menu_before and read(str(default_file)) != default_before
+    assert read(result['backup_file']) == menu_before
+    assert read(result['default_backup_file']) == default_before
 
 
 def test_entries_returned(run_module, tmp_path):
