@@ -52,3 +52,21 @@ def test_pae_reason_comes_before_the_os_edition_on_a_32bit_install(playbook_dir)
     assert 'Install the 64-bit (amd64/x86_64) edition' in reasons
     assert reasons.count('Nothing on this host has been changed') == 1
     assert re.search(r'changed=0\s+unreachable=0\s+failed=1', out), out
+
+
+def test_unreadable_kernel_configs_fail_as_unknown_not_as_non_dom0(playbook_dir, tmp_path):
+    """xen_preflight_fail_on_unknown with no /boot/config-* at all: say "could not tell", not "not built for dom0"."""
+    import shutil
+    root = tmp_path / 'host'
+    shutil.copytree(os.path.join(FACT_HOSTS, 'kvm-guest-skylake'), str(root))
+    for name in os.listdir(str(root / 'boot')):
+        if name.startswith('config-'):
+            os.remove(str(root / 'boot' / name))
+    rc, out = run_playbook(
+        os.path.join(playbook_dir, 'preflight_fixture.yml'), '--check',
+        '-e', 'fixture_root=%s' % root, '-e', 'ansible_python_interpreter=%s' % sys.executable,
+        '-e', 'fixture_with_packages=false', '-e', 'xen_preflight_fail_on_unknown=true')
+    assert rc != 0, out
+    assert 'Could not tell whether any kernel' in out
+    assert 'not built with CONFIG_XEN_DOM0' not in out
+    assert re.search(r'changed=0\s+unreachable=0\s+failed=1', out), out
