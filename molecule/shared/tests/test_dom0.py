@@ -115,7 +115,7 @@ def test_virt_manager_libvirt_sees_domain0(host):
     if not host.ansible.get_variables().get("xen_virt_manager_enabled"):
         pytest.skip("this scenario does not enable xen_virt_manager")
     assert host.package("virt-manager").is_installed
+    # Socket-activated on Debian (exits when idle): enabled at boot, and virsh below wakes it.
     assert host.service("libvirtd").is_enabled
-    assert host.service("libvirtd").is_running
     lines = host.check_output("virsh -c xen:/// list").splitlines()
     assert any(line.split()[:2] == ["0", "Domain-0"] for line in lines[2:]), lines
