@@ -11,8 +11,6 @@ import shutil
 import sys
 import time
 
-import pytest
-
 from .conftest import REPO, run_playbook
 
 GRUB_FIXTURES = os.path.join(REPO, 'tests', 'unit', 'fixtures', 'grub')
