@@ -103,6 +103,10 @@ def test_xendomains_policy_applied(host):
     settings = shell_vars(host.file("/etc/default/xendomains").content_string)
     assert settings.get("XENDOMAINS_SAVE") == "", settings
     assert settings.get("XENDOMAINS_RESTORE") == "false", settings
+    if not host.ansible.get_variables().get("xen_virt_manager_enabled"):
+        # Without libvirt, xendomains starts and stops the guests with dom0.
+        assert host.service("xendomains").is_enabled
+        assert host.service("xendomains").is_running
 
 
 def test_xl_autoballoon_off_with_fixed_dom0_mem(host):
@@ -117,5 +121,7 @@ def test_virt_manager_libvirt_sees_domain0(host):
     assert host.package("virt-manager").is_installed
     # Socket-activated on Debian (exits when idle): enabled at boot, and virsh below wakes it.
     assert host.service("libvirtd").is_enabled
+    # libvirtd.service has Conflicts=xendomains.service: libvirt owns guest autostart, xendomains is off.
+    assert not host.service("xendomains").is_enabled
     lines = host.check_output("virsh -c xen:/// list").splitlines()
     assert any(line.split()[:2] == ["0", "Domain-0"] for line in lines[2:]), lines

@@ -125,3 +125,19 @@ def test_virt_manager_packages():
         'virt-manager', 'libvirt', 'libvirt-python', 'gnome-python2-gnomekeyring']
     assert list(role_vars('xen_virt_manager', 'Debian-13')['__xen_virt_manager_packages']) == [
         'virt-manager', 'libvirt-daemon-system', 'libvirt-daemon-driver-xen', 'libvirt-clients']
+
+
+def test_xendomains_is_left_to_libvirt_when_virt_manager_is_enabled():
+    """Debian's libvirtd.service has Conflicts=xendomains.service: enabling both makes them stop each other."""
+    not_on_xen = {'xen': {'running': False, 'version': None, 'role': 'none'}}
+    daemons = '{{ __xen_toolstack_daemons }}'
+    for platform in ('Debian-12', 'Debian-13'):
+        assert render(role_vars('xen_toolstack', platform, ansible_facts=not_on_xen), daemons) == ['xen', 'xendomains']
+        with_libvirt = role_vars('xen_toolstack', platform, ansible_facts=not_on_xen, xen_virt_manager_enabled=True)
+        assert render(with_libvirt, daemons) == ['xen']
+        assert role_vars('xen_virt_manager', platform)['__xen_virt_manager_conflicting_services'] == ['xendomains']
+        assert role_vars('xen_virt_manager', platform)['__xen_virt_manager_keep_running'] is False
+    rhel5 = role_vars('xen_toolstack', 'RedHat-5', ansible_facts=not_on_xen)
+    assert render(rhel5, daemons) == ['xend', 'xendomains']
+    assert role_vars('xen_virt_manager', 'RedHat-5')['__xen_virt_manager_conflicting_services'] == []
+    assert role_vars('xen_virt_manager', 'RedHat-5')['__xen_virt_manager_keep_running'] is True
