@@ -52,18 +52,20 @@ def test_rhel5_media_repo_points_at_server_and_vt():
     assert _media_repo('RedHat') == (
         '#\n# Ansible managed\n#\n'
         '# Local repositories on the installation media mounted at /media/cdrom.\n'
+        '# skip_if_unavailable: once the media is unmounted, yum carries on with the other repositories.\n'
         '\n[xenhost-media-server]\nname=Installation media - Server\nbaseurl=file:///media/cdrom/Server\n'
-        'enabled=1\ngpgcheck=1\ngpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-redhat-release\n'
+        'enabled=1\nskip_if_unavailable=1\ngpgcheck=1\ngpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-redhat-release\n'
         '\n[xenhost-media-vt]\nname=Installation media - VT\nbaseurl=file:///media/cdrom/VT\n'
-        'enabled=1\ngpgcheck=1\ngpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-redhat-release\n')
+        'enabled=1\nskip_if_unavailable=1\ngpgcheck=1\ngpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-redhat-release\n')
 
 
 def test_centos5_media_repo_is_the_dvd_root_without_gpg_when_asked():
     assert _media_repo('CentOS', xen_packages_media_gpgcheck=False) == (
         '#\n# Ansible managed\n#\n'
         '# Local repositories on the installation media mounted at /media/cdrom.\n'
+        '# skip_if_unavailable: once the media is unmounted, yum carries on with the other repositories.\n'
         '\n[xenhost-media]\nname=Installation media\nbaseurl=file:///media/cdrom\n'
-        'enabled=1\ngpgcheck=0\n')
+        'enabled=1\nskip_if_unavailable=1\ngpgcheck=0\n')
 
 
 def test_hypervisor_command_line():
