@@ -119,8 +119,9 @@ def test_virt_manager_libvirt_sees_domain0(host):
     if not host.ansible.get_variables().get("xen_virt_manager_enabled"):
         pytest.skip("this scenario does not enable xen_virt_manager")
     assert host.package("virt-manager").is_installed
-    # Socket-activated on Debian (exits when idle): enabled at boot, and virsh below wakes it.
+    # Kept running (no idle timeout): libvirt owns guest autostart when virt-manager is enabled.
     assert host.service("libvirtd").is_enabled
+    assert host.service("libvirtd").is_running
     # libvirtd.service has Conflicts=xendomains.service: libvirt owns guest autostart, xendomains is off.
     assert not host.service("xendomains").is_enabled
     lines = host.check_output("virsh -c xen:/// list").splitlines()

@@ -138,8 +138,9 @@ def test_xendomains_is_left_to_libvirt_when_virt_manager_is_enabled():
         with_libvirt = role_vars('xen_toolstack', platform, ansible_facts=not_on_xen, xen_virt_manager_enabled=True)
         assert render(with_libvirt, daemons) == ['xen']
         assert role_vars('xen_virt_manager', platform)['__xen_virt_manager_conflicting_services'] == ['xendomains']
-        assert role_vars('xen_virt_manager', platform)['__xen_virt_manager_keep_running'] is False
+        assert role_vars('xen_virt_manager', platform)['__xen_virt_manager_daemon_settings'] == {
+            'path': '/etc/default/libvirtd', 'regexp': '^#?LIBVIRTD_ARGS=', 'line': 'LIBVIRTD_ARGS=""'}
     rhel5 = role_vars('xen_toolstack', 'RedHat-5', ansible_facts=not_on_xen)
     assert render(rhel5, daemons) == ['xend', 'xendomains']
     assert role_vars('xen_virt_manager', 'RedHat-5')['__xen_virt_manager_conflicting_services'] == []
-    assert role_vars('xen_virt_manager', 'RedHat-5')['__xen_virt_manager_keep_running'] is True
+    assert role_vars('xen_virt_manager', 'RedHat-5')['__xen_virt_manager_daemon_settings'] == {}
