@@ -199,41 +199,35 @@ from ansible_collections.xenhost.dom0.plugins.module_utils.xen_text import (
 )
 
 
-def read_msr(root, address):
-    """The 64-bit value of an MSR of CPU 0 through the msr device, or None when it cannot be read."""
-    path = os.path.join(root, 'dev/cpu/0/msr')
-    if not os.access(path, os.R_OK):
+def read_cpu0_device(root, name, offset, size):
+    """`size` bytes at `offset` of /dev/cpu/0/<name> (msr, cpuid), or None when they cannot be read."""
+    path = os.path.join(root, 'dev/cpu/0', name)
+    if offset is None or not os.access(path, os.R_OK):
         return None
     try:
         fd = os.open(path, os.O_RDONLY)
         try:
-            data = os.pread(fd, 8, address)
+            data = os.pread(fd, size, offset)
         finally:
             os.close(fd)
     except (IOError, OSError, OverflowError):
         return None
-    if len(data) != 8:
-        return None
-    return struct.unpack('<Q', data)[0]
+    return data if len(data) == size else None
+
+
+def read_msr(root, address):
+    """The 64-bit value of an MSR of CPU 0 through the msr device (the file offset is the MSR), or None."""
+    data = read_cpu0_device(root, 'msr', address, 8)
+    return None if data is None else struct.unpack('<Q', data)[0]
 
 
 def read_cpuid(root, leaf):
-    """(eax, ebx, ecx, edx) of a CPUID leaf on CPU 0 through the cpuid device, or None when it cannot be read."""
-    path = os.path.join(root, 'dev/cpu/0/cpuid')
-    if leaf is None or not os.access(path, os.R_OK):
-        return None
-    try:
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            # The file offset is the leaf (low 32 bits) and subleaf (high 32 bits).
-            data = os.pread(fd, 16, leaf)
-        finally:
-            os.close(fd)
-    except (IOError, OSError, OverflowError):
-        return None
-    if len(data) != 16:
-        return None
-    return struct.unpack('<4I', data)
+    """(eax, ebx, ecx, edx) of a CPUID leaf on CPU 0 through the cpuid device, or None.
+
+    The file offset is the leaf (low 32 bits) and subleaf (high 32 bits).
+    """
+    data = read_cpu0_device(root, 'cpuid', leaf, 16)
+    return None if data is None else struct.unpack('<4I', data)
 
 
 def xl_virt_caps(module):
