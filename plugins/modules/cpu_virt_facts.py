@@ -29,14 +29,8 @@ description:
     The architecture is then derived from that machine's files, not from the host running the module.
 author:
   - xenhost maintainers (@xenhost)
-options:
-  root:
-    description:
-      - Directory under which C(proc/), C(sys/) and C(dev/) are read.
-      - Anything other than C(/) is treated as a copy of another machine's files; no command is run then.
-    type: path
-    default: /
-extends_documentation_fragment: []
+extends_documentation_fragment:
+  - xenhost.dom0.root
 attributes:
   check_mode:
     support: full
@@ -194,6 +188,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.xenhost.dom0.plugins.module_utils.cpu_virt import (
     arch_from_cpuinfo, assess, cpuid_leaf_for, msr_to_read, parse_cpuinfo, vt_from_cpuid,
 )
+from ansible_collections.xenhost.dom0.plugins.module_utils.root_facts import ROOT_ARGUMENT_SPEC, checked_root
 from ansible_collections.xenhost.dom0.plugins.module_utils.xen_text import (
     list_under, parse_capabilities, parse_xen_info, read_under, xen_role,
 )
@@ -272,13 +267,8 @@ def gather(module, root):
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(root=dict(type='path', default='/')),
-        supports_check_mode=True,
-    )
-    root = module.params['root']
-    if not os.path.isdir(root):
-        module.fail_json(msg='root %s is not a directory: point it at / or at a copy of a machine\'s files (proc/, sys/).' % root)
+    module = AnsibleModule(argument_spec=ROOT_ARGUMENT_SPEC, supports_check_mode=True)
+    root = checked_root(module, ('proc', 'sys'))
     module.exit_json(changed=False, ansible_facts={'cpu_virt': gather(module, root)})
 
 

@@ -22,13 +22,8 @@ description:
   - Point O(root) at an unpacked sosreport or supportconfig, or a test tree, to look at another machine's files.
 author:
   - xenhost maintainers (@xenhost)
-options:
-  root:
-    description:
-      - Directory under which C(proc/), C(sys/) and C(boot/) are read.
-      - Anything other than C(/) is treated as a copy of another machine's files; no command is run then.
-    type: path
-    default: /
+extends_documentation_fragment:
+  - xenhost.dom0.root
 attributes:
   check_mode:
     support: full
@@ -140,6 +135,7 @@ ansible_facts:
 import os
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.xenhost.dom0.plugins.module_utils.root_facts import ROOT_ARGUMENT_SPEC, checked_root
 from ansible_collections.xenhost.dom0.plugins.module_utils.xen_text import (
     choose_toolstack, guest_type, kernel_config_dom0, list_under, parse_capabilities,
     parse_xen_info, parse_xen_list, read_under, release_sort_key, running_process,
@@ -229,13 +225,8 @@ def gather(module, root):
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(root=dict(type='path', default='/')),
-        supports_check_mode=True,
-    )
-    root = module.params['root']
-    if not os.path.isdir(root):
-        module.fail_json(msg='root %s is not a directory: point it at / or at a copy of a machine\'s files (proc/, sys/, boot/).' % root)
+    module = AnsibleModule(argument_spec=ROOT_ARGUMENT_SPEC, supports_check_mode=True)
+    root = checked_root(module, ('proc', 'sys', 'boot'))
     module.exit_json(changed=False, ansible_facts={'xen': gather(module, root)})
 
 

@@ -226,9 +226,10 @@ def test_unreadable_cpuinfo(tmp_path, facts_of):
 
 
 def test_bad_root_fails_clearly(tmp_path, run_module):
-    result = run_module(cpu_virt_facts, root=str(tmp_path / 'nope'))
+    root = str(tmp_path / 'nope')
+    result = run_module(cpu_virt_facts, root=root)
     assert result['failed'] is True
-    assert 'is not a directory' in result['msg']
+    assert result['msg'] == "root %s is not a directory: point it at / or at a copy of a machine's files (proc/, sys/)." % root
 
 
 def test_live_dom0_reads_xl_virt_caps(monkeypatch, facts_of):

@@ -111,8 +111,10 @@ def test_empty_root(tmp_path, facts_of):
 
 
 def test_bad_root_fails_clearly(tmp_path, run_module):
-    result = run_module(xen_facts, root=str(tmp_path / 'missing'))
-    assert result['failed'] is True and 'is not a directory' in result['msg']
+    root = str(tmp_path / 'missing')
+    result = run_module(xen_facts, root=root)
+    assert result['failed'] is True
+    assert result['msg'] == "root %s is not a directory: point it at / or at a copy of a machine's files (proc/, sys/, boot/)." % root
 
 
 def live(monkeypatch, tree, bins, outputs, cmdlines=()):
