@@ -20,11 +20,15 @@ from ansible.module_utils.common.text.converters import to_text
 # How cpu_virt_facts' checks (ids pae, 64bit, hvm, iommu, firmware) make the verdict:
 #  - required checks (pae, 64bit): fail -> "not ready"; unknown -> "unknown". Any check id this
 #    filter does not know yet is treated as required: better a false "not ready" than a false "ready".
+#  - except a 32-bit-only x86 CPU with PAE (64bit fails, pae passes, nothing else blocks): only old
+#    32-bit PAE Xen runs there -> "ready (32-bit Xen only)", see THIRTY_TWO_BIT_XEN_PLATFORMS.
 #  - hvm: the module says warn (or fail) when HVM is known to be missing -> "ready (PV only)";
 #    unknown (a dom0 without Xen's capabilities, Arm) is only a warning: HVM is not known to be absent.
 #  - firmware: fail means VT is locked off in the BIOS -> "ready (PV only)" with what to switch on.
 #  - iommu: only matters for PCI passthrough, never changes the verdict.
 # For the optional checks an "unknown" status is common and not actionable, so it is not shown.
+PAE_CHECK = 'pae'
+BITS_CHECK = '64bit'
 HVM_CHECK = 'hvm'
 FIRMWARE_CHECK = 'firmware'
 INFORMATIVE_CHECKS = ('iommu',)
@@ -37,12 +41,29 @@ IOMMU_NAMES = {'vt-d': 'VT-d', 'amd-vi': 'AMD-Vi'}
 
 VERDICT_READY = 'ready'
 VERDICT_PV_ONLY = 'ready (PV only)'
+VERDICT_32BIT = 'ready (32-bit Xen only)'
 VERDICT_NOT_READY = 'not ready'
 VERDICT_UNKNOWN = 'unknown'
 VERDICT_UNREACHABLE = 'unreachable'
 VERDICT_ERROR = 'error'
 # Order of the summary line (worst first, so it is what the eye meets first).
-VERDICT_ORDER = (VERDICT_UNREACHABLE, VERDICT_ERROR, VERDICT_NOT_READY, VERDICT_UNKNOWN, VERDICT_PV_ONLY, VERDICT_READY)
+# A 32-bit-only CPU is more limited than a PV-only one (it rules out every current Xen), so it comes first.
+VERDICT_ORDER = (VERDICT_UNREACHABLE, VERDICT_ERROR, VERDICT_NOT_READY, VERDICT_UNKNOWN, VERDICT_32BIT, VERDICT_PV_ONLY,
+                 VERDICT_READY)
+
+# The report cannot know a host's target platform (it gathers no OS facts and may read a sosreport), so it
+# restates the xenhost.dom0.xen_preflight role's per-platform rule, __xen_preflight_fatal_checks in
+# roles/xen_preflight/vars/<platform>.yml: every platform refuses a failed pae check; a failed 64bit check
+# (a 32-bit-only x86 CPU) is fatal on the platforms below that ship only a 64-bit Xen, and accepted on those
+# whose Xen still has a 32-bit PAE hypervisor. tests/unit/plugins/filter/test_report_filters.py checks these
+# two lists (and their names) against the role's vars files, and the verdicts against the role's decision.
+THIRTY_TWO_BIT_XEN_PLATFORMS = (('RedHat-5', 'RHEL/CentOS 5 (Xen 3.1)'),)
+SIXTY_FOUR_BIT_XEN_PLATFORMS = (('Debian-12', 'Debian 12 (Xen 4.17)'), ('Debian-13', 'Debian 13 (Xen 4.20)'))
+THIRTY_TWO_BIT_REASON = (
+    'The CPU has PAE but is 32-bit only (no "lm" flag): only old 32-bit (PAE) Xen releases run on it, such as %s in its '
+    'i686 edition, which the xen_preflight role accepts. Current Xen (4.3 and later) needs a 64-bit (x86_64) CPU, '
+    'so %s cannot run here.' % (' or '.join(name for dummy, name in THIRTY_TWO_BIT_XEN_PLATFORMS),
+                                ' and '.join(name for dummy, name in SIXTY_FOUR_BIT_XEN_PLATFORMS)))
 
 # Longest error text kept in a row: a module traceback must not swamp a 200-host table.
 MAX_ERROR_CHARS = 300
@@ -142,6 +163,18 @@ def _xen_text(xen):
     return ' '.join(parts)
 
 
+def _only_32bit_xen(cpu, blocking_ids):
+    """True when the only blocking failure is the 64bit check of an x86 CPU that has PAE but no lm.
+
+    Such a CPU runs a 32-bit PAE Xen (RHEL/CentOS 5's Xen 3.1), which the xen_preflight role accepts on
+    THIRTY_TWO_BIT_XEN_PLATFORMS. cpu_virt_facts' xen_capable is false for it (it means: current Xen).
+    """
+    flags = _mapping(cpu.get('flags'))
+    statuses = [_mapping(c).get('status') for c in cpu.get('checks') or [] if _mapping(c).get('id') == PAE_CHECK]
+    return (blocking_ids == [BITS_CHECK] and statuses == ['pass'] and _is_x86(cpu.get('arch'))
+            and flags.get('pae') is True and flags.get('lm') is False)
+
+
 def _verdict(cpu):
     """(verdict, reasons, warnings) from cpu_virt_facts' checks.
 
@@ -149,6 +182,7 @@ def _verdict(cpu):
     just the blocking failures, not the HVM or IOMMU advice that no longer applies.
     """
     blocking = []
+    blocking_ids = []
     undecided = []
     pv_only = []
     warnings = []
@@ -172,11 +206,17 @@ def _verdict(cpu):
                 warnings.append(message)
         elif status == 'fail':
             blocking.append(message)
+            blocking_ids.append(cid)
         elif status == 'unknown':
             undecided.append(message)
         elif status == 'warn':
             warnings.append(message)
-    if not blocking and cpu.get('xen_capable') is False:
+    limits = []
+    if _only_32bit_xen(cpu, blocking_ids):
+        # Not blocking: xen_preflight sets such a host up on RHEL/CentOS 5 (32-bit PAE Xen 3.1).
+        blocking = []
+        limits.append(THIRTY_TWO_BIT_REASON)
+    elif not blocking and cpu.get('xen_capable') is False:
         # The module's own summary disagrees with its checks: trust the stricter one, say so.
         blocking.append('cpu_virt_facts reports this CPU cannot run Xen (xen_capable is false)')
     if blocking:
@@ -184,7 +224,10 @@ def _verdict(cpu):
     if not cpu.get('checks'):
         return VERDICT_UNKNOWN, ['cpu_virt_facts returned no checks'], warnings
     if undecided:
-        return VERDICT_UNKNOWN, undecided + pv_only, warnings
+        return VERDICT_UNKNOWN, undecided + limits + pv_only, warnings
+    if limits:
+        # HVM advice still applies on 32-bit Xen 3.1 (it runs HVM guests on VT-x/AMD-V), so it stays a reason.
+        return VERDICT_32BIT, limits + pv_only, warnings
     if pv_only:
         return VERDICT_PV_ONLY, pv_only, warnings
     return VERDICT_READY, [], warnings

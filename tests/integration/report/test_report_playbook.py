@@ -109,7 +109,8 @@ def report(tmp_path_factory):
 def test_one_row_per_host_sorted_by_name(report):
     assert report['header'] == HEADERS
     assert [row['Host'] for row in report['rows']] == EXPECTED_ORDER
-    assert 'for 14 host(s):\n1 unreachable, 1 error, 4 not ready, 2 ready (PV only), 6 ready.' in report['markdown']
+    assert ('for 14 host(s):\n1 unreachable, 1 error, 3 not ready, 1 ready (32-bit Xen only), 2 ready (PV only), 6 ready.'
+            in report['markdown'])
 
 
 def test_pentium_m_is_not_ready_because_of_pae(report):
@@ -139,9 +140,15 @@ def test_other_verdicts(report):
     domu = by_host['xen-domu-pv-debian12']
     assert (domu['Xen'], domu['Verdict']) == ('domU (PV) 4.17.3', 'ready (PV only)')
     assert 'warning: this host is itself a Xen guest (domU)' in domu['Reasons']
+    # CentOS 5 i686 on a Pentium 4 with PAE: xen_preflight sets it up on RHEL/CentOS 5 (32-bit PAE Xen 3.1) and
+    # refuses it on Debian 12/13 (64-bit Xen only); the report says both instead of "not ready".
     p4 = by_host['pentium4-northwood']
-    assert (p4['PAE'], p4['64-bit'], p4['Verdict']) == ('yes', 'no', 'not ready')
-    assert 'no "lm" flag' in p4['Reasons']
+    assert (p4['PAE'], p4['64-bit'], p4['HVM'], p4['Verdict']) == ('yes', 'no', '?', 'ready (32-bit Xen only)')
+    assert p4['Reasons'].startswith('The CPU has PAE but is 32-bit only (no "lm" flag)')
+    assert 'RHEL/CentOS 5 (Xen 3.1)' in p4['Reasons'] and 'Debian 12 (Xen 4.17) and Debian 13 (Xen 4.20) cannot run here' in p4['Reasons']
+    assert 'only paravirtualized (PV) guests' in p4['Reasons']  # no VT-x: the HVM advice is still a reason
+    # Not "not ready", so the kernel advice stays: only the non-Xen el5 kernels are installed.
+    assert 'warning: no installed kernel can run as dom0' in p4['Reasons'] and 'kernel-xen' in p4['Reasons']
     for name in ('ppc64le-power9', 's390x-z14'):
         assert (by_host[name]['PAE'], by_host[name]['64-bit'], by_host[name]['Verdict']) == ('n/a', 'yes', 'not ready')
         assert 'Xen runs only on x86_64 and aarch64' in by_host[name]['Reasons']

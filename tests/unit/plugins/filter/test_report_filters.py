@@ -1,19 +1,24 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Unit tests for plugins/filter/report.py (the readiness verdict and the Markdown table)."""
+"""Unit tests for plugins/filter/report.py (the readiness verdict, its agreement with xen_preflight, the Markdown table)."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
 import copy
+import os
 
 import pytest
 
 from ansible.errors import AnsibleFilterError
+from ansible.parsing.dataloader import DataLoader
+from ansible.template import Templar, trust_as_template
 from ansible_collections.xenhost.dom0.plugins.filter.report import (
+    SIXTY_FOUR_BIT_XEN_PLATFORMS, THIRTY_TWO_BIT_REASON, THIRTY_TWO_BIT_XEN_PLATFORMS,
     FilterModule, md_cell, md_table, readiness_row, readiness_sort, readiness_summary,
 )
+from ansible_collections.xenhost.dom0.plugins.module_utils import cpu_virt
 
 
 def check(cid, status, message):
@@ -88,14 +93,103 @@ def test_pentium_m_without_pae_is_not_ready_with_reason():
     assert not [r for r in row['reasons'] if 'xen_capable' in r]
 
 
-def test_not_ready_lists_only_blocking_reasons():
-    cpu = cpu_with([check('pae', 'pass', 'ok'), check('64bit', 'fail', '32-bit only'), check('hvm', 'warn', 'no vmx/svm'),
-                    check('iommu', 'warn', 'no IOMMU'), check('firmware', 'unknown', 'cannot tell')], xen_capable=False)
+def el5_kernel_only():
+    """xen_facts of a CentOS 5 host before xen_packages: only the non-Xen kernel is installed."""
     xen = copy.deepcopy(NO_XEN)
     xen['ansible_facts']['xen']['kernel'] = {'release': '2.6.18-419.el5', 'dom0_capable': False}
     xen['ansible_facts']['xen']['boot_kernels'] = []
-    row = readiness_row('p4', cpu, xen)
-    assert (row['verdict'], row['reasons'], row['warnings']) == ('not ready', ['32-bit only'], [])
+    return xen
+
+
+def test_not_ready_lists_only_blocking_reasons():
+    cpu = cpu_with([check('pae', 'fail', 'no PAE'), check('64bit', 'fail', '32-bit only'), check('hvm', 'warn', 'no vmx/svm'),
+                    check('iommu', 'warn', 'no IOMMU'), check('firmware', 'unknown', 'cannot tell')], xen_capable=False,
+                   arch='i686', flags={'pae': False, 'lm': False, 'nx': False, 'vmx': False, 'svm': False, 'hypervisor': False})
+    row = readiness_row('pm', cpu, el5_kernel_only())
+    assert (row['verdict'], row['reasons'], row['warnings']) == ('not ready', ['no PAE', '32-bit only'], [])
+
+
+# A Pentium 4 "Northwood" under CentOS 5 i686 (the pentium4-northwood fixture host): PAE, no lm, no VT.
+P4_FLAGS = {'pae': True, 'lm': False, 'nx': False, 'vmx': False, 'svm': False, 'hypervisor': False}
+P4_CHECKS = [
+    check('pae', 'pass', 'The CPU supports PAE.'),
+    check('64bit', 'fail', 'The CPU is 32-bit only (no "lm" flag). Current Xen (4.3 and later) runs only on x86_64 CPUs.'),
+    check('hvm', 'warn', 'VT-x absent or disabled by firmware: Xen can run only paravirtualized (PV) guests.'),
+    check('iommu', 'warn', 'no IOMMU'),
+    check('firmware', 'unknown', 'cannot tell'),
+]
+
+
+def p4_cpu(checks=None, **changes):
+    values = dict(arch='i686', model_name='Intel(R) Pentium(R) 4 CPU 2.80GHz', flags=dict(P4_FLAGS),
+                  hvm={'capable': None, 'technology': None, 'source': None})
+    values.update(changes)
+    return cpu_with(copy.deepcopy(P4_CHECKS if checks is None else checks), xen_capable=False, **values)
+
+
+def test_32bit_cpu_with_pae_runs_only_32bit_xen():
+    row = readiness_row('p4', p4_cpu(), el5_kernel_only())
+    assert row['verdict'] == 'ready (32-bit Xen only)'
+    assert (row['pae'], row['x86_64'], row['hvm']) == ('yes', 'no', '?')
+    # The report's own reason (which Xen runs, which platforms need 64-bit), then why guests are PV only.
+    assert row['reasons'] == [THIRTY_TWO_BIT_REASON, 'VT-x absent or disabled by firmware: Xen can run only paravirtualized (PV) guests.']
+    reason = row['reasons'][0]
+    assert 'no "lm" flag' in reason and "RHEL/CentOS 5 (Xen 3.1)" in reason and 'i686' in reason
+    assert 'needs a 64-bit (x86_64) CPU' in reason and 'Debian 12 (Xen 4.17) and Debian 13 (Xen 4.20)' in reason
+    # cpu_virt_facts' xen_capable (current Xen) is false here: it does not add a blocking reason.
+    assert not [r for r in row['reasons'] if 'xen_capable' in r]
+    # Not a "not ready" host: the warnings still matter (kernel-xen comes from xen_packages on CentOS 5).
+    assert row['warnings'][0] == 'no IOMMU'
+    assert 'no installed kernel can run as dom0' in row['warnings'][1] and 'kernel-xen' in row['warnings'][1]
+    assert row['notes'] == row['reasons'] + ['warning: %s' % w for w in row['warnings']]
+
+
+def test_32bit_cpu_with_pae_and_vtx_has_only_the_32bit_reason():
+    """A Core Duo (Yonah): PAE and VT-x but no lm. Xen 3.1 runs HVM guests on it, so no PV-only reason."""
+    checks = [check('pae', 'pass', 'ok'), check('64bit', 'fail', '32-bit only'), check('hvm', 'pass', 'VT-x'),
+              check('iommu', 'unknown', 'no IOMMU information'), check('firmware', 'pass', 'ok')]
+    cpu = p4_cpu(checks, flags=dict(P4_FLAGS, vmx=True), hvm={'capable': True, 'technology': 'vmx', 'source': 'cpuinfo'})
+    row = readiness_row('yonah', cpu, NO_XEN)
+    assert (row['verdict'], row['reasons'], row['warnings'], row['hvm']) == \
+        ('ready (32-bit Xen only)', [THIRTY_TWO_BIT_REASON], [], 'VT-x')
+
+
+@pytest.mark.parametrize('checks, changes', [
+    # No PAE: no Xen at all, 32-bit or not.
+    ([check('pae', 'fail', 'no PAE'), check('64bit', 'fail', '32-bit only')], {'flags': dict(P4_FLAGS, pae=False)}),
+    # Another failing required check besides 64bit still blocks.
+    (P4_CHECKS + [check('future', 'fail', 'something new is missing')], {}),
+    # PAE undecided: the flags say PAE, but the check does not pass.
+    ([check('pae', 'unknown', 'cannot tell'), check('64bit', 'fail', '32-bit only')], {}),
+    # The 64bit check fails although the CPU has lm: not the 32-bit case this verdict is about.
+    (P4_CHECKS, {'flags': dict(P4_FLAGS, lm=True)}),
+    # Not x86: PAE means nothing there, and Xen 3.1's 32-bit hypervisor was x86 only.
+    (P4_CHECKS, {'arch': 'ppc'}),
+    (P4_CHECKS, {'arch': None}),
+])
+def test_other_32bit_cpus_stay_not_ready(checks, changes):
+    row = readiness_row('old', p4_cpu(checks, **changes), NO_XEN)
+    assert row['verdict'] == 'not ready'
+    assert THIRTY_TWO_BIT_REASON not in row['reasons']
+    assert row['warnings'] == []
+
+
+def test_32bit_cpu_with_an_undecided_required_check_is_unknown():
+    row = readiness_row('p4', p4_cpu(P4_CHECKS + [check('future', 'unknown', 'cannot tell something new')]), NO_XEN)
+    assert row['verdict'] == 'unknown'
+    assert row['reasons'][:2] == ['cannot tell something new', THIRTY_TWO_BIT_REASON]
+
+
+@pytest.mark.parametrize('checks, xen_capable, verdict', [
+    ([check('pae', 'pass', 'ok'), check('64bit', 'pass', 'ok'), check('hvm', 'pass', 'ok')], True, 'ready'),
+    ([check('pae', 'pass', 'ok'), check('64bit', 'pass', 'ok'), check('hvm', 'warn', 'no vmx/svm')], True, 'ready (PV only)'),
+    ([check('pae', 'pass', 'ok'), check('64bit', 'pass', 'ok'), check('hvm', 'pass', 'ok')], False, 'not ready'),
+    ([check('pae', 'pass', 'ok'), check('64bit', 'pass', 'ok'), check('future', 'fail', 'new')], True, 'not ready'),
+])
+def test_64bit_cpus_never_get_the_32bit_verdict(checks, xen_capable, verdict):
+    row = readiness_row('h', cpu_with(checks, xen_capable=xen_capable), NO_XEN)
+    assert row['verdict'] == verdict
+    assert THIRTY_TWO_BIT_REASON not in row['reasons']
 
 
 def test_non_x86_columns_and_cpu_text():
@@ -258,6 +352,12 @@ def test_summary_worst_first():
         {'verdict': 'ready', 'count': 2, 'text': '2 ready'}]
 
 
+def test_summary_puts_32bit_only_between_unknown_and_pv_only():
+    verdicts = ('ready', 'ready (PV only)', 'ready (32-bit Xen only)', 'unknown', 'not ready', 'ready (32-bit Xen only)')
+    assert [s['text'] for s in readiness_summary([{'verdict': v} for v in verdicts])] == [
+        '1 not ready', '1 unknown', '2 ready (32-bit Xen only)', '1 ready (PV only)', '1 ready']
+
+
 def test_md_cell_escapes_table_and_html():
     assert md_cell('a|b <script>alert("x")</script> & `c` [l](u) \\') == \
         'a\\|b \\<script\\>alert("x")\\</script\\> \\& \\`c\\` \\[l\\](u) \\\\'
@@ -283,3 +383,117 @@ def test_md_table_aligns_and_escapes():
 
 def test_filter_names():
     assert sorted(FilterModule().filters()) == ['md_cell', 'md_table', 'readiness_row', 'readiness_sort', 'readiness_summary']
+
+
+# The report and the xen_preflight role must judge a CPU alike. The report restates the role's per-platform
+# rule (__xen_preflight_fatal_checks in roles/xen_preflight/vars/<platform>.yml) in plugins/filter/report.py;
+# these tests read the role's own files and render its own expression, so the two cannot drift apart.
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..'))
+PREFLIGHT = os.path.join(REPO, 'roles', 'xen_preflight')
+FACT_HOSTS = os.path.join(REPO, 'tests', 'unit', 'fixtures', 'facts', 'hosts')
+PLATFORMS = sorted(name[:-len('.yml')] for name in os.listdir(os.path.join(PREFLIGHT, 'vars')) if name != 'main.yml')
+
+# A Core Duo T2400 ("Yonah") under CentOS 5 i686: PAE and VT-x, but no lm. Written by us after real ones.
+YONAH_CPUINFO = '''processor\t: 0
+vendor_id\t: GenuineIntel
+cpu family\t: 6
+model\t\t: 14
+model name\t: Genuine Intel(R) CPU           T2400  @ 1.83GHz
+stepping\t: 8
+cpu MHz\t\t: 1833.000
+cache size\t: 2048 KB
+physical id\t: 0
+siblings\t: 2
+core id\t\t: 0
+cpu cores\t: 2
+fdiv_bug\t: no
+hlt_bug\t\t: no
+f00f_bug\t: no
+coma_bug\t: no
+fpu\t\t: yes
+fpu_exception\t: yes
+cpuid level\t: 10
+wp\t\t: yes
+flags\t\t: %s
+bogomips\t: 3661.21
+''' % ('fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat clflush dts acpi mmx fxsr sse sse2 ss ht tm pbe nx '
+       'constant_tsc pni monitor vmx est tm2 xtpr')
+
+
+def preflight_vars(platform, **extra):
+    """The role's defaults < vars/<platform>.yml < vars/main.yml < extra, as a play layers them."""
+    loader = DataLoader()
+    result = {}
+    for part in ('defaults/main.yml', 'vars/%s.yml' % platform, 'vars/main.yml'):
+        result.update(loader.load_from_file(os.path.join(PREFLIGHT, part)) or {})
+    result = dict((k, trust_as_template(v) if isinstance(v, str) else v) for k, v in result.items())
+    result.update(extra)
+    return result
+
+
+def preflight_refusals(platform, cpu_virt):
+    """Ids of the CPU checks on which xen_preflight stops on this platform (its __xen_preflight_failed)."""
+    variables = preflight_vars(platform, ansible_facts={'cpu_virt': cpu_virt})
+    failed = Templar(loader=DataLoader(), variables=variables).template(trust_as_template('{{ __xen_preflight_failed }}'))
+    return [c['id'] for c in failed]
+
+
+def cpu_virt_of(cpuinfo_text):
+    """cpu_virt facts of a bare-metal machine from its /proc/cpuinfo, through cpu_virt_facts' own logic."""
+    cpu = cpu_virt.parse_cpuinfo(cpuinfo_text)
+    return cpu_virt.assess(cpu, cpu_virt.arch_from_cpuinfo(cpu))
+
+
+def test_report_restates_the_preflight_platform_rule():
+    assert PLATFORMS == ['Debian-12', 'Debian-13', 'RedHat-5']
+    thirty_two, sixty_four = dict(THIRTY_TWO_BIT_XEN_PLATFORMS), dict(SIXTY_FOUR_BIT_XEN_PLATFORMS)
+    assert sorted(list(thirty_two) + list(sixty_four)) == PLATFORMS
+    for platform in PLATFORMS:
+        data = preflight_vars(platform)
+        fatal = data['__xen_preflight_fatal_checks']
+        assert 'pae' in fatal, platform  # a CPU without PAE is refused everywhere: "not ready" is right
+        if '64bit' in fatal:
+            assert sixty_four.get(platform) == data['__xen_preflight_platform_name'], platform
+        else:
+            assert thirty_two.get(platform) == data['__xen_preflight_platform_name'], platform
+            assert 'i686' in data['__xen_preflight_architectures'], platform
+
+
+def x86_fixture_hosts():
+    hosts = []
+    for host in sorted(os.listdir(FACT_HOSTS)):
+        path = os.path.join(FACT_HOSTS, host, 'proc', 'cpuinfo')
+        if os.path.exists(path):
+            with open(path) as handle:
+                text = handle.read()
+            if cpu_virt.parse_cpuinfo(text)['kind'] == 'x86':
+                hosts.append((host, text))
+    return hosts + [('core-duo-yonah', YONAH_CPUINFO)]
+
+
+X86_HOSTS = x86_fixture_hosts()
+
+
+@pytest.mark.parametrize('host, cpuinfo', X86_HOSTS, ids=[host for host, dummy in X86_HOSTS])
+def test_verdict_agrees_with_preflight_on_every_platform(host, cpuinfo):
+    facts = cpu_virt_of(cpuinfo)
+    refused = [p for p in PLATFORMS if preflight_refusals(p, facts)]
+    verdict = readiness_row(host, {'changed': False, 'ansible_facts': {'cpu_virt': facts}}, None)['verdict']
+    if verdict == 'not ready':
+        assert refused == PLATFORMS
+    elif verdict == 'ready (32-bit Xen only)':
+        assert refused == sorted(p for p, dummy in SIXTY_FOUR_BIT_XEN_PLATFORMS)
+        assert [preflight_refusals(p, facts) for p in refused] == [['64bit']] * len(refused)
+    else:
+        assert verdict in ('ready', 'ready (PV only)', 'unknown')
+        assert refused == []
+
+
+def test_the_agreement_covers_each_kind_of_cpu():
+    verdicts = dict((host, readiness_row(host, {'ansible_facts': {'cpu_virt': cpu_virt_of(text)}}, None)['verdict'])
+                    for host, text in X86_HOSTS)
+    assert verdicts['pentium-m-dothan'] == 'not ready'
+    assert verdicts['pentium4-northwood'] == 'ready (32-bit Xen only)'
+    assert verdicts['core-duo-yonah'] == 'ready (32-bit Xen only)'
+    assert verdicts['core2-e8400-vmx'] == 'ready'
+    assert verdicts['kvm-guest-skylake'] == 'ready (PV only)'
