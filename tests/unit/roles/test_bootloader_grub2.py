@@ -40,7 +40,7 @@ def _host(tmp_path, update_script):
     return str(script)
 
 
-def _run(playbook_dir, tmp_path, script):
+def _run(playbook_dir, tmp_path, script, *extra):
     return run_playbook(
         os.path.join(playbook_dir, 'grub2_in_dir.yml'),
         '-e', 'ansible_python_interpreter=%s' % sys.executable,
@@ -48,7 +48,7 @@ def _run(playbook_dir, tmp_path, script):
         '-e', 'xen_bootloader_grub2_cfg_path=%s' % (tmp_path / 'boot' / 'grub' / 'grub.cfg'),
         '-e', '__xen_bootloader_grub2_xen_cfg=%s' % (tmp_path / 'xen.cfg'),
         '-e', '__xen_bootloader_grub2_defaults=%s' % (tmp_path / 'grub'),
-        '-e', '{"__xen_bootloader_grub2_update_command": ["%s"], "xen_bootloader_backup": false}' % script)
+        '-e', '{"__xen_bootloader_grub2_update_command": ["%s"], "xen_bootloader_backup": false}' % script, *extra)
 
 
 def test_identical_menu_is_no_change_and_asks_for_no_reboot(playbook_dir, tmp_path):
@@ -69,3 +69,34 @@ def test_different_menu_is_a_boot_change(playbook_dir, tmp_path):
     assert rc == 0, out
     assert 'boot configuration changed: True' in out
     assert re.search(r'changed=1\s+unreachable=0\s+failed=0', out), out
+
+
+def _xen_cmdline(tmp_path):
+    lines = [line for line in (tmp_path / 'xen.cfg').read_text().splitlines() if line.startswith('GRUB_CMDLINE_XEN_DEFAULT=')]
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+def test_hypervisor_options_set_by_hand_are_kept(playbook_dir, tmp_path):
+    script = _host(tmp_path, 'touch CFG')
+    # A sysadmin's own options, one of them an older dom0_mem; single quotes, as a shell file may have them.
+    (tmp_path / 'xen.cfg').write_text(XEN_CFG.replace('GRUB_CMDLINE_XEN_DEFAULT=""',
+                                                      "GRUB_CMDLINE_XEN_DEFAULT='ucode=scan dom0_mem=512M,max:512M'"))
+    args = ('-e', '{"xen_bootloader_dom0_mem": "1024M", "xen_bootloader_extra_args": ["console=com1"]}')
+    rc, out = _run(playbook_dir, tmp_path, script, *args)
+    assert rc == 0, out
+    assert _xen_cmdline(tmp_path) == 'GRUB_CMDLINE_XEN_DEFAULT="ucode=scan dom0_mem=1024M,max:1024M console=com1"'
+    # Already merged: the second run leaves the file alone.
+    rc, out = _run(playbook_dir, tmp_path, script, *args)
+    assert rc == 0, out
+    assert re.search(r'Set the hypervisor command line\] \*+\nok', out), out
+    assert _xen_cmdline(tmp_path) == 'GRUB_CMDLINE_XEN_DEFAULT="ucode=scan dom0_mem=1024M,max:1024M console=com1"'
+
+
+def test_commented_template_line_becomes_the_setting(playbook_dir, tmp_path):
+    script = _host(tmp_path, 'touch CFG')
+    # Debian's packaged xen.cfg: only the commented example.
+    (tmp_path / 'xen.cfg').write_text(XEN_CFG.replace('GRUB_CMDLINE_XEN_DEFAULT=""', '#GRUB_CMDLINE_XEN_DEFAULT=""'))
+    rc, out = _run(playbook_dir, tmp_path, script, '-e', '{"xen_bootloader_dom0_mem": "2G"}')
+    assert rc == 0, out
+    assert _xen_cmdline(tmp_path) == 'GRUB_CMDLINE_XEN_DEFAULT="dom0_mem=2G,max:2G"'

@@ -12,6 +12,7 @@ import sys
 
 from .conftest import REPO, run_playbook
 
+RHEL5_DATA = os.path.join(REPO, 'roles', 'xen_toolstack', 'vars', 'RedHat-5.yml')
 FIXTURE = os.path.join(REPO, 'tests', 'unit', 'fixtures', 'rhel5', 'xend-config.sxp')
 
 
@@ -19,6 +20,8 @@ def _run(playbook_dir, tmp_path, *extra):
     return run_playbook(
         os.path.join(playbook_dir, 'xm_in_dir.yml'),
         '-e', 'ansible_python_interpreter=%s' % sys.executable,
+        # RHEL 5's platform data, as the role's platform.yml loads it there; the paths below then point at the copies.
+        '-e', '@%s' % RHEL5_DATA,
         '-e', '__xen_toolstack_xend_config=%s' % (tmp_path / 'xend-config.sxp'),
         '-e', '__xen_toolstack_xendomains_config=%s' % (tmp_path / 'xendomains'),
         *extra)
@@ -68,3 +71,25 @@ def test_relocation_server_kept_on_when_asked(playbook_dir, tmp_path):
     assert rc == 0, out
     assert _active((tmp_path / 'xend-config.sxp').read_text().splitlines(), 'xend-relocation-server') == ['(xend-relocation-server yes)']
     assert re.search(r'changed=0\s+unreachable=0\s+failed=0', out), out
+
+
+def test_dropping_fixed_dom0_memory_lets_xend_balloon_again(playbook_dir, tmp_path):
+    _copy(tmp_path)
+    rc, out = _run(playbook_dir, tmp_path, '-e', 'xen_bootloader_dom0_mem=1024M')
+    assert rc == 0 and _active((tmp_path / 'xend-config.sxp').read_text().splitlines(), 'dom0-min-mem') == ['(dom0-min-mem 0)'], out
+    # dom0_mem no longer fixed: the 0 this role set goes back to xend's packaged minimum.
+    rc, out = _run(playbook_dir, tmp_path)
+    assert rc == 0, out
+    assert _active((tmp_path / 'xend-config.sxp').read_text().splitlines(), 'dom0-min-mem') == ['(dom0-min-mem 256)']
+    assert re.search(r'changed=1\s+unreachable=0\s+failed=0', out), out
+    rc, out = _run(playbook_dir, tmp_path)
+    assert rc == 0 and re.search(r'changed=0\s+unreachable=0\s+failed=0', out), out
+
+
+def test_a_minimum_chosen_by_the_sysadmin_stays_when_ballooning(playbook_dir, tmp_path):
+    _copy(tmp_path)
+    path = tmp_path / 'xend-config.sxp'
+    path.write_text(path.read_text().replace('(dom0-min-mem 256)', '(dom0-min-mem 512)'))
+    rc, out = _run(playbook_dir, tmp_path, '-e', 'xen_toolstack_autoballoon=on')
+    assert rc == 0, out
+    assert _active(path.read_text().splitlines(), 'dom0-min-mem') == ['(dom0-min-mem 512)']
