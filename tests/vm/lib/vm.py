@@ -34,8 +34,12 @@ KEY = CACHE / "ssh" / "id_ed25519"
 
 # Virtual CPUs. The PV dom0 kernel crashes at boot ("d0v0 Unhandled: vec 14, #PF") when the
 # CPU offers SMAP, so every amd64 model here lacks it. i386 guests get a CPU without PAE.
+# amd64 under TCG says it is Intel: QEMU 7.2's TCG has no VME, and with the AMD vendor string Xen
+# also leaves SEP out of its host features (xl info hw_caps), so libvirt's libxl driver finds no CPU
+# model that fits, fails "cannot create capabilities for libxenlight" and libvirtd exits. With
+# GenuineIntel, SEP stays and libvirt starts; Xen still reports HVM (virt_caps: pv hvm hap).
 CPU = {
-    ("amd64", "tcg"): "max,-smap",
+    ("amd64", "tcg"): "max,-smap,vendor=GenuineIntel",
     ("amd64", "kvm"): "qemu64",
     ("i386", "tcg"): "pentium3,-pae",
     ("i386", "kvm"): "pentium3,-pae",
