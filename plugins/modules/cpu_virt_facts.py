@@ -254,10 +254,9 @@ def gather(module, root):
         virt_caps = xl_virt_caps(module)
 
     msr_address = msr_to_read(cpu, role)
-    msr_value = read_msr(root, msr_address) if msr_address is not None else None
-    cpuid_vt = None
-    if msr_address is not None:
-        cpuid_vt = vt_from_cpuid(msr_address, read_cpuid(root, cpuid_leaf_for(msr_address)))
+    # With no MSR to read (msr_address None) both readings are None: read_cpu0_device skips a None offset.
+    msr_value = read_msr(root, msr_address)
+    cpuid_vt = vt_from_cpuid(msr_address, read_cpuid(root, cpuid_leaf_for(msr_address)))
 
     return assess(cpu, arch, role=role, xen_caps=xen_caps,
                   iommu_classes=list_under(root, 'sys/class/iommu'),

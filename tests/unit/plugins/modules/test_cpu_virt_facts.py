@@ -116,24 +116,24 @@ def copy_tree(host, tmp_path):
     return root
 
 
-def write_msr(root, address, value):
-    """A sparse file standing in for /dev/cpu/0/msr: the value sits at the MSR's offset."""
+def write_cpu0_device(root, name, offset, data):
+    """A sparse file standing in for /dev/cpu/0/<name> (msr, cpuid): data sits at offset, as the module reads it."""
     path = os.path.join(root, 'dev', 'cpu', '0')
     if not os.path.isdir(path):
         os.makedirs(path)
-    with open(os.path.join(path, 'msr'), 'wb') as handle:
-        handle.seek(address)
-        handle.write(struct.pack('<Q', value))
+    with open(os.path.join(path, name), 'wb') as handle:
+        handle.seek(offset)
+        handle.write(data)
+
+
+def write_msr(root, address, value):
+    """The MSR's 64-bit value at its address."""
+    write_cpu0_device(root, 'msr', address, struct.pack('<Q', value))
 
 
 def write_cpuid(root, leaf, registers):
-    """A sparse file standing in for /dev/cpu/0/cpuid: EAX..EDX of the leaf sit at the leaf's offset."""
-    path = os.path.join(root, 'dev', 'cpu', '0')
-    if not os.path.isdir(path):
-        os.makedirs(path)
-    with open(os.path.join(path, 'cpuid'), 'wb') as handle:
-        handle.seek(leaf)
-        handle.write(struct.pack('<4I', *registers))
+    """EAX..EDX of the CPUID leaf at the leaf's offset."""
+    write_cpu0_device(root, 'cpuid', leaf, struct.pack('<4I', *registers))
 
 
 @pytest.mark.parametrize('host,msr,value,bios_disabled,statuses', [
