@@ -28,7 +28,23 @@ MSR_VM_CR = 0xc0010114
 # Intel leaf 1 ECX bit 5 (VMX), AMD leaf 0x80000001 ECX bit 2 (SVM). {MSR: (leaf, ECX bit)}.
 CPUID_VT_BIT = {MSR_IA32_FEATURE_CONTROL: (0x1, 5), MSR_VM_CR: (0x80000001, 2)}
 
-_KEY_VALUE = re.compile(r'^([^:]+?)\s*:\s?(.*)$')
+# A count or family: ASCII digits only (str.isdigit() takes '٣' and '³'), short enough for int().
+_SMALL_INT = re.compile(r'^[0-9]{1,9}$')
+# Roles under which the MSR is emulated (or may be) and a missing vmx flag proves nothing.
+ROLES_UNDER_XEN = ('dom0', 'domU', 'unknown')
+
+
+def _small_int(text):
+    return int(text) if _SMALL_INT.match(text or '') else None
+
+
+def _key_value(line):
+    """('key', 'value') of a 'key<blanks>: value' cpuinfo line, or None; linear in the line's length."""
+    key, colon, value = line.partition(':')
+    key = key.strip()
+    if not colon or not key:
+        return None
+    return key, value.strip()
 
 
 def parse_cpuinfo(text):
@@ -39,16 +55,18 @@ def parse_cpuinfo(text):
     (empty or unknown text). Shapes handled: x86 blocks (32-bit kernels add fdiv_bug/f00f_bug),
     arm64 "Features"/"CPU architecture: 8" (and the 3.x "Processor : AArch64 ..." header),
     POWER "cpu : POWER9 ...", s390x "# processors" with "processor N: version = ..." lines.
+    Text that is none of these (garbage, binary, an x86 block without its "flags" line) has kind
+    None: unknown, never a CPU without features.
     """
     first = {}
     processors = 0
     physical_ids = set()
     for line in (text or '').splitlines():
-        match = _KEY_VALUE.match(line.strip())
-        if not match:
+        pair = _key_value(line)
+        if pair is None:
             continue
-        key, value = match.group(1).strip(), match.group(2).strip()
-        if key == 'processor' and value.isdigit():
+        key, value = pair
+        if key == 'processor' and _SMALL_INT.match(value):
             processors += 1
         elif key == 'physical id':
             physical_ids.add(value)
@@ -65,15 +83,13 @@ def parse_cpuinfo(text):
     family = None
     if kind == 'x86':
         flags = set(first.get('flags', '').split())
-        if first.get('cpu family', '').isdigit():
-            family = int(first['cpu family'])
+        family = _small_int(first.get('cpu family'))
         if physical_ids:
             sockets = len(physical_ids)
         elif processors == 1:
             sockets = 1
     elif kind == 's390':
-        count = first.get('# processors', '')
-        logical = int(count) if count.isdigit() else None
+        logical = _small_int(first.get('# processors'))
         features = set(first.get('features', '').split())
     elif kind in ('arm64', 'arm'):
         features = set(first.get('Features', '').split())
@@ -101,7 +117,8 @@ def _kind(first):
     if vendor.startswith('IBM/S390') or '# processors' in first:
         return 's390'
     if 'flags' in first or vendor in INTEL + AMD:
-        return 'x86'
+        # Without its flags line nothing says whether an x86 CPU has PAE or 64-bit: unknown, not absent.
+        return 'x86' if first.get('flags') else None
     if 'Features' in first or 'CPU implementer' in first:
         architecture = first.get('CPU architecture', '')
         if architecture in ('8', 'AArch64') or 'aarch64' in first.get('Processor', '').lower() or 'asimd' in first.get('Features', ''):
@@ -149,7 +166,7 @@ def msr_to_read(cpu, role):
     """
     if cpu['kind'] != 'x86' or cpu['vmx_flags_line']:
         return None
-    if role in ('dom0', 'domU') or 'hypervisor' in cpu['flags']:
+    if role in ROLES_UNDER_XEN or 'hypervisor' in cpu['flags']:
         return None
     if cpu['vendor'] in INTEL:
         return MSR_IA32_FEATURE_CONTROL
@@ -219,6 +236,9 @@ def assess_hvm(cpu, role, xen_caps, bios_disabled=None, cpuid_vt=None):
             return {'capable': None, 'technology': None, 'source': None}
         capable = hvm_from_capabilities(xen_caps)
         return {'capable': capable, 'technology': _technology(cpu) if capable else None, 'source': 'xen'}
+    if role == 'unknown' and not _has_vt_flag(cpu):
+        # Under Xen, maybe its dom0, whose cpuinfo hides vmx/svm: a missing flag proves nothing.
+        return {'capable': None, 'technology': None, 'source': None}
     if 'vmx' in cpu['flags']:
         return {'capable': True, 'technology': 'vmx', 'source': 'cpuinfo'}
     if 'svm' in cpu['flags']:
@@ -290,7 +310,7 @@ def assess_iommu(cpu, role, iommu_classes, acpi_tables, xen_virt_caps):
         if set(xen_virt_caps) & set(('hvm_directio', 'pv_directio', 'directio')):
             return {'present': True, 'type': _iommu_type_of_vendor(cpu['vendor']), 'source': 'xen'}
         return {'present': False, 'type': None, 'source': 'xen'}
-    if role == 'dom0':
+    if role in ('dom0', 'unknown'):
         return {'present': None, 'type': None, 'source': None}
     if tables and cpu['kind'] == 'x86':
         return {'present': False, 'type': None, 'source': 'acpi'}
@@ -303,7 +323,7 @@ def _check(check_id, status, message):
 
 def _check_pae(cpu, arch):
     if cpu['kind'] is None:
-        return _check('pae', 'unknown', 'Could not read /proc/cpuinfo, so PAE support is unknown.')
+        return _check('pae', 'unknown', 'Could not read or understand /proc/cpuinfo, so PAE support is unknown.')
     if cpu['kind'] == 'arm64':
         return _check('pae', 'pass', 'Not applicable on aarch64: PAE is an x86 feature (Armv8-A always has large physical addresses).')
     if cpu['kind'] != 'x86':
@@ -317,7 +337,7 @@ def _check_pae(cpu, arch):
 
 def _check_64bit(cpu, arch):
     if cpu['kind'] is None:
-        return _check('64bit', 'unknown', 'Could not read /proc/cpuinfo, so whether the CPU is 64-bit is unknown.')
+        return _check('64bit', 'unknown', 'Could not read or understand /proc/cpuinfo, so whether the CPU is 64-bit is unknown.')
     if cpu['kind'] == 'arm64':
         return _check('64bit', 'pass', 'The CPU is 64-bit (aarch64); Xen runs on Arm64.')
     if cpu['kind'] != 'x86':
@@ -359,7 +379,11 @@ def _check_hvm(cpu, arch, role, hvm, bios_disabled):
         return _check('hvm', 'warn', 'The CPU has no hardware virtualization (no vmx/svm flag): Xen can run only '
                                      'paravirtualized (PV) guests, no Windows or other unmodified systems (HVM).')
     if cpu['kind'] is None:
-        return _check('hvm', 'unknown', 'Could not read /proc/cpuinfo, so HVM support is unknown.')
+        return _check('hvm', 'unknown', 'Could not read or understand /proc/cpuinfo, so HVM support is unknown.')
+    if cpu['kind'] == 'x86' and role == 'unknown':
+        return _check('hvm', 'unknown', 'Xen runs here, but whether this is its dom0 (whose /proc/cpuinfo hides vmx/svm) '
+                                        'could not be read (no /proc/xen/capabilities, unreadable '
+                                        '/sys/hypervisor/properties/features), so HVM support is unknown.')
     if cpu['kind'] == 'x86' and role != 'dom0':
         # assess_hvm: Intel bare metal without vmx, and nothing tells "absent" from "locked off".
         return _check('hvm', 'warn', 'VT-x absent or disabled by firmware: check the BIOS setting ("Intel Virtualization '
@@ -387,7 +411,7 @@ def _check_iommu(cpu, arch, role, iommu):
             why = 'the firmware publishes no DMAR/IVRS ACPI table'
         return _check('iommu', 'warn', 'No IOMMU: %s. PCI passthrough to guests will not work; if the board has '
                                        'VT-d/AMD-Vi, enable it in the firmware.' % why)
-    if role == 'dom0':
+    if role in ('dom0', 'unknown'):
         return _check('iommu', 'unknown', 'Xen hides the IOMMU\'s ACPI table from dom0; on the live host, "xl info" shows '
                                           'hvm_directio in virt_caps when Xen uses an IOMMU.')
     if cpu['kind'] not in ('x86', None) and cpu['kind'] != 'arm64':
@@ -415,10 +439,10 @@ def _check_firmware(cpu, arch, role, msr_address, msr_value, bios_disabled, hvm)
                                              'later hide vmx in both cases). Check "Intel Virtualization Technology" in the BIOS/UEFI '
                                              'setup, or as root run "modprobe cpuid" so the CPUID device can tell.' % msr_value)
     if cpu['kind'] is None:
-        return _check('firmware', 'unknown', 'Could not read /proc/cpuinfo.')
+        return _check('firmware', 'unknown', 'Could not read or understand /proc/cpuinfo.')
     if cpu['kind'] != 'x86':
         return _check('firmware', 'unknown', 'Not applicable on %s: the VT lock is an x86 firmware setting.' % (arch or cpu['kind']))
-    if role in ('dom0', 'domU') or 'hypervisor' in cpu['flags']:
+    if role in ROLES_UNDER_XEN or 'hypervisor' in cpu['flags']:
         return _check('firmware', 'unknown', 'Running under a hypervisor, which emulates the VT control registers: the '
                                              'firmware setting can only be seen on bare metal (or from Xen\'s own capabilities).')
     if msr_address is None:
@@ -433,13 +457,21 @@ def xen_capable(cpu, checks):
 
     x86: the pae and 64bit checks pass. aarch64: True, Xen supports Arm64 dom0 on Armv8-A, whose
     cores all have the virtualization extensions (whether the firmware enters the kernel at EL2
-    is reported by the hvm check as unknown). Other architectures: False.
+    is reported by the hvm check as unknown). Other architectures: False. None (unknown) when
+    /proc/cpuinfo could not be read or understood, or a pae/64bit check is unknown: never a
+    "cannot run Xen" without evidence.
     """
+    if cpu['kind'] is None:
+        return None
     if cpu['kind'] == 'arm64':
         return True
     if cpu['kind'] != 'x86':
         return False
     status = dict((c['id'], c['status']) for c in checks)
+    if 'fail' in (status['pae'], status['64bit']):
+        return False
+    if 'unknown' in (status['pae'], status['64bit']):
+        return None
     return status['pae'] == 'pass' and status['64bit'] == 'pass'
 
 

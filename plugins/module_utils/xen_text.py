@@ -4,15 +4,17 @@
 """The one parser of Xen's text: toolstack output and the files Xen exposes to Linux.
 
 The parsers and deciders are pure functions over text, so the facts modules and the filter
-plugins share them and the unit tests can feed them recorded output. The only I/O is the pair of
-small readers at the end (read_under, list_under), which both facts modules use to look at files
-beneath their `root` option without ever raising.
+plugins share them and the unit tests can feed them recorded output. No I/O here: the facts
+modules read files beneath their `root` option with module_utils/root_facts.py.
+
+Every parser takes hostile text without raising and in time linear in its length: numbers too long
+for a machine word stay text, and no float that JSON cannot carry (nan, inf) is ever returned.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import os
+import math
 import re
 
 # Bit 11 of the XENVER_get_features submap 0: the domain is the control domain.
@@ -22,8 +24,12 @@ XENFEAT_DOM0 = 11
 # At least one blank before the colon keeps the tables of `xl info -n` ("cpu:  core ...") out.
 # `xl info -n` also prints "device topology        :" (a key with a blank, stored as device_topology).
 _INFO_LINE = re.compile(r'^([A-Za-z_][A-Za-z0-9_]*(?: [a-z]+)?)\s+:\s?(.*)$')
-_INT = re.compile(r'^-?\d+$')
-_FLOAT = re.compile(r'^-?\d+\.\d+$')
+# ASCII digits only (\d would take '٣'), and short enough for a 64-bit value: longer stays text.
+_INT = re.compile(r'^-?[0-9]{1,19}$')
+_FLOAT = re.compile(r'^-?[0-9]{1,19}\.[0-9]{1,19}$')
+_DIGITS = re.compile(r'^[0-9]+$')
+# Roles xen_role returns.
+ROLES = ('dom0', 'domU', 'none', 'unknown')
 # Keys whose values are space-separated lists.
 _LIST_KEYS = ('xen_caps', 'virt_caps')
 # Keys that are numeric-looking but must stay text (hex words, versions, build ids).
@@ -41,11 +47,24 @@ def _scalar(key, value):
     if _INT.match(value):
         return int(value)
     if _FLOAT.match(value):
-        return float(value)
+        return finite_float(value)
     return value
 
 
+def finite_float(text):
+    """float(text) when it is a finite number, else text unchanged (never nan or inf: strict JSON)."""
+    try:
+        number = float(text)
+    except (TypeError, ValueError, OverflowError):
+        return text
+    return number if math.isfinite(number) else text
+
+
 _BDF = re.compile(r'^[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]$')
+# The time column of xm/xl list ("%8.1f"): a plain decimal, nothing float() would also take (nan, inf, 1e999).
+_TIME = re.compile(r'^[0-9]{1,19}(?:\.[0-9]{1,19})?$')
+# The header of xm/xl list, with or without -v/-l columns.
+_LIST_HEADER = ('Name', 'ID')
 
 
 def _table(lines):
@@ -111,13 +130,20 @@ def parse_xen_list(text):
     float. A domain that is not running (xend's managed but halted domains, a domain being
     created) has no id: id is None, and a missing state is None. Extra columns of `-v`/`-l`
     (UUID, reason, security label) are ignored. The header and unparseable lines are skipped.
+    Only the first line that looks like the header ("Name ID Mem ...") is the header: a domain
+    literally named Name is a domain. A time that is not a plain decimal number (nan, inf, 1e999)
+    is null, never a float JSON cannot carry.
     """
     domains = []
     if not text:
         return domains
+    header_seen = False
     for line in text.splitlines():
         tokens = line.split()
-        if len(tokens) < 4 or tokens[0] == 'Name':
+        if not header_seen and tuple(tokens[:2]) == _LIST_HEADER:
+            header_seen = True
+            continue
+        if len(tokens) < 4:
             continue
         name = tokens[0]
         rest = tokens[1:]
@@ -129,10 +155,14 @@ def parse_xen_list(text):
             numbers, after = rest[:state_at], rest[state_at + 1:]
         if not all(_INT.match(tok) for tok in numbers) or len(numbers) not in (2, 3) or not after:
             continue
-        try:
-            seconds = float(after[0])
-        except ValueError:
-            continue
+        if _TIME.match(after[0]):
+            seconds = finite_float(after[0])
+        else:
+            try:
+                float(after[0])
+            except (ValueError, OverflowError):
+                continue
+            seconds = None  # nan, inf, 1e5, -1: a number, but not a time xl prints
         values = [int(tok) for tok in numbers]
         if len(values) == 2:
             values.insert(0, None)
@@ -162,10 +192,7 @@ def is_dom0(proc_xen_capabilities, sys_features):
     if proc_xen_capabilities is not None and 'control_d' in _words(proc_xen_capabilities):
         return True
     if sys_features is not None and sys_features.strip():
-        try:
-            bits = int(sys_features.strip(), 16)
-        except ValueError:
-            bits = None
+        bits = _hex(sys_features.strip())
         if bits is not None:
             return bool(bits >> XENFEAT_DOM0 & 1)
     if proc_xen_capabilities is not None:
@@ -174,17 +201,28 @@ def is_dom0(proc_xen_capabilities, sys_features):
     return None
 
 
+def _hex(text):
+    """int of an ASCII hex string (a few hundred digits at most), else None: int() takes '٣' and '1_0'."""
+    if not re.match(r'^(?:0[xX])?[0-9a-fA-F]{1,512}$', text):
+        return None
+    return int(text, 16)
+
+
 def xen_role(hypervisor_type, proc_xen_capabilities, sys_features):
-    """Decide the role of this Linux under Xen: 'dom0', 'domU' or 'none'.
+    """Decide the role of this Linux under Xen: 'dom0', 'domU', 'none' or 'unknown'.
 
     hypervisor_type: text of /sys/hypervisor/type ("xen") or None. Xen is running when that says
-    xen or when xenfs/xenified kernels expose /proc/xen/capabilities. Running Xen with nothing
-    saying control domain is reported as a domU.
+    xen or when xenfs/xenified kernels expose /proc/xen/capabilities. Running Xen is 'unknown'
+    when nothing could be read that tells the control domain from a guest (no xenfs, features
+    missing, unreadable or not hex): a wrong 'domU' would call a dom0 a guest.
     """
     running = (hypervisor_type or '').strip() == 'xen' or proc_xen_capabilities is not None
     if not running:
         return 'none'
-    return 'dom0' if is_dom0(proc_xen_capabilities, sys_features) else 'domU'
+    dom0 = is_dom0(proc_xen_capabilities, sys_features)
+    if dom0 is None:
+        return 'unknown'
+    return 'dom0' if dom0 else 'domU'
 
 
 def xen_version(major, minor, extra):
@@ -264,7 +302,7 @@ def choose_toolstack(major, have_xl, have_xm, xend_running):
 
 def version_tuple(version):
     """'4.17.7' -> (4, 17); None or junk -> None."""
-    match = re.match(r'^(\d+)\.(\d+)', version or '')
+    match = re.match(r'^([0-9]{1,9})\.([0-9]{1,9})', version or '')
     if not match:
         return None
     return (int(match.group(1)), int(match.group(2)))
@@ -272,21 +310,6 @@ def version_tuple(version):
 
 def release_sort_key(release):
     """Sort kernel releases naturally: '2.6.18-419.el5' before '2.6.18-419.el5xen', 5.10 after 5.9."""
-    return [(0, int(part), '') if part.isdigit() else (1, 0, part) for part in re.split(r'(\d+)', release) if part]
-
-
-def read_under(root, relpath):
-    """Text of root/relpath, or None when it is missing, unreadable or not text. Never raises."""
-    try:
-        with open(os.path.join(root, relpath), 'rb') as handle:
-            return handle.read().decode('utf-8', 'replace')
-    except (IOError, OSError):
-        return None
-
-
-def list_under(root, relpath):
-    """Sorted names in the directory root/relpath, or None when it is missing or unreadable."""
-    try:
-        return sorted(os.listdir(os.path.join(root, relpath)))
-    except (IOError, OSError):
-        return None
+    # Digits compare by length then text: no int() of a hostile 10,000-digit part.
+    return [(0, len(part.lstrip('0')), part.lstrip('0'), '') if _DIGITS.match(part) else (1, 0, '', part)
+            for part in re.split(r'([0-9]+)', release) if part]

@@ -180,7 +180,6 @@ ansible_facts:
           sample: true
 '''
 
-import os
 import platform
 import struct
 
@@ -188,26 +187,20 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.xenhost.dom0.plugins.module_utils.cpu_virt import (
     arch_from_cpuinfo, assess, cpuid_leaf_for, msr_to_read, parse_cpuinfo, vt_from_cpuid,
 )
-from ansible_collections.xenhost.dom0.plugins.module_utils.root_facts import ROOT_ARGUMENT_SPEC, checked_root
+from ansible_collections.xenhost.dom0.plugins.module_utils.root_facts import (
+    ROOT_ARGUMENT_SPEC, checked_root, is_live_root, list_under, read_device_at, read_under,
+)
 from ansible_collections.xenhost.dom0.plugins.module_utils.xen_text import (
-    list_under, parse_capabilities, parse_xen_info, read_under, xen_role,
+    parse_capabilities, parse_xen_info, xen_role,
 )
 
 
 def read_cpu0_device(root, name, offset, size):
-    """`size` bytes at `offset` of /dev/cpu/0/<name> (msr, cpuid), or None when they cannot be read."""
-    path = os.path.join(root, 'dev/cpu/0', name)
-    if offset is None or not os.access(path, os.R_OK):
-        return None
-    try:
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            data = os.pread(fd, size, offset)
-        finally:
-            os.close(fd)
-    except (IOError, OSError, OverflowError):
-        return None
-    return data if len(data) == size else None
+    """`size` bytes at `offset` of /dev/cpu/0/<name> (msr, cpuid), or None when they cannot be read.
+
+    The device itself only on the live root /; under another root only a regular file standing in for it.
+    """
+    return read_device_at(root, 'dev/cpu/0/' + name, offset, size)
 
 
 def read_msr(root, address):
@@ -237,7 +230,7 @@ def xl_virt_caps(module):
 
 
 def gather(module, root):
-    live = os.path.realpath(root) == '/'
+    live = is_live_root(root)
     cpu = parse_cpuinfo(read_under(root, 'proc/cpuinfo'))
     if live:
         arch = platform.machine() or arch_from_cpuinfo(cpu)

@@ -135,20 +135,28 @@ ansible_facts:
 import os
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.xenhost.dom0.plugins.module_utils.root_facts import ROOT_ARGUMENT_SPEC, checked_root
+from ansible_collections.xenhost.dom0.plugins.module_utils.root_facts import (
+    ROOT_ARGUMENT_SPEC, checked_root, is_live_root, list_under, read_under,
+)
 from ansible_collections.xenhost.dom0.plugins.module_utils.xen_text import (
-    choose_toolstack, guest_type, kernel_config_dom0, list_under, parse_capabilities,
-    parse_xen_info, parse_xen_list, read_under, release_sort_key, running_process,
+    choose_toolstack, guest_type, kernel_config_dom0, parse_capabilities,
+    parse_xen_info, parse_xen_list, release_sort_key, running_process,
     version_tuple, xen_role, xen_version,
 )
+
+# At most this many /boot/config-* files are read (the newest releases); older ones are listed with
+# dom0_capable null. Each read is capped by root_facts.MAX_FILE_BYTES.
+MAX_BOOT_CONFIGS = 64
+# Only the first MAX_CMDLINE_BYTES of a process's command line are read (xend is in argv[0] or argv[1]).
+MAX_CMDLINE_BYTES = 4096
 
 
 def process_cmdlines():
     """argv lists of the running processes, from /proc/*/cmdline (only used on a live host)."""
     cmdlines = []
     for pid in list_under('/', 'proc') or ():
-        if pid.isdigit():
-            text = read_under('/proc', pid + '/cmdline')
+        if pid.isascii() and pid.isdigit():
+            text = read_under('/proc', pid + '/cmdline', limit=MAX_CMDLINE_BYTES)
             if text:
                 cmdlines.append([arg for arg in text.split('\0') if arg])
     return cmdlines
@@ -174,11 +182,16 @@ def run_toolstack(module, version):
     return tool, parse_xen_info(results[0]), parse_xen_list(results[1])
 
 
+def _plain_release(release):
+    """A release that names one file in boot/: no slash, NUL or other control character."""
+    return bool(release) and not any(ch == '/' or ord(ch) < 32 or ord(ch) == 127 for ch in release)
+
+
 def kernel_facts(root):
-    release = (read_under(root, 'proc/sys/kernel/osrelease') or '').strip() or None
+    release = (read_under(root, 'proc/sys/kernel/osrelease', limit=4096) or '').strip() or None
     config = None
     dom0_capable = None
-    if release:
+    if release and _plain_release(release):
         relpath = 'boot/config-' + release
         text = read_under(root, relpath)
         if text is not None:
@@ -186,8 +199,11 @@ def kernel_facts(root):
             dom0_capable = kernel_config_dom0(text)
     boot_kernels = []
     releases = [name[len('config-'):] for name in list_under(root, 'boot') or () if name.startswith('config-')]
-    for rel in sorted(releases, key=release_sort_key):
-        boot_kernels.append({'release': rel, 'dom0_capable': kernel_config_dom0(read_under(root, 'boot/config-' + rel))})
+    releases = sorted((rel for rel in releases if _plain_release(rel)), key=release_sort_key)
+    newest = set(releases[-MAX_BOOT_CONFIGS:])
+    for rel in releases:
+        capable = kernel_config_dom0(read_under(root, 'boot/config-' + rel)) if rel in newest else None
+        boot_kernels.append({'release': rel, 'dom0_capable': capable})
     return {'release': release, 'dom0_capable': dom0_capable, 'config': config}, boot_kernels
 
 
@@ -202,7 +218,7 @@ def gather(module, root):
     capabilities = parse_capabilities(read_under(root, 'sys/hypervisor/properties/capabilities')) if running else []
 
     toolstack, info, domains = None, {}, []
-    if running and role == 'dom0' and os.path.realpath(root) == '/':
+    if running and role == 'dom0' and is_live_root(root):
         toolstack, info, domains = run_toolstack(module, version)
         if version is None and info.get('xen_major') is not None:
             version = '%s.%s%s' % (info['xen_major'], info.get('xen_minor', 0), info.get('xen_extra', ''))

@@ -103,7 +103,8 @@ def test_nothing_readable_gives_nulls_and_unknowns(text):
     assert facts['hvm'] == {'capable': None, 'technology': None, 'source': None}
     assert facts['bios_disabled'] is None
     assert statuses(facts) == {'pae': 'unknown', '64bit': 'unknown', 'hvm': 'unknown', 'iommu': 'unknown', 'firmware': 'unknown'}
-    assert facts['xen_capable'] is False
+    # Unknown, not "cannot run Xen".
+    assert facts['xen_capable'] is None
 
 
 def test_check_ids_are_fixed_and_ordered():

@@ -214,15 +214,16 @@ def test_empty_root_gives_nulls(tmp_path, facts_of):
     facts = facts_of(str(tmp_path))
     assert facts['arch'] is None and facts['vendor'] is None and facts['logical_cpus'] is None
     assert [c['status'] for c in facts['checks']] == ['unknown'] * 5
-    assert facts['xen_capable'] is False
+    assert facts['xen_capable'] is None
 
 
 def test_unreadable_cpuinfo(tmp_path, facts_of):
     (tmp_path / 'proc' / 'cpuinfo').mkdir(parents=True)  # reading a directory fails even as root
     facts = facts_of(str(tmp_path))
-    assert facts['checks'][0] == {'id': 'pae', 'status': 'unknown', 'message': 'Could not read /proc/cpuinfo, so PAE support is unknown.'}
+    assert facts['checks'][0] == {'id': 'pae', 'status': 'unknown',
+                                  'message': 'Could not read or understand /proc/cpuinfo, so PAE support is unknown.'}
     assert facts['flags'] == {'pae': None, 'lm': None, 'nx': None, 'vmx': None, 'svm': None, 'hypervisor': None}
-    assert facts['xen_capable'] is False
+    assert facts['xen_capable'] is None
 
 
 def test_bad_root_fails_clearly(tmp_path, run_module):
@@ -242,8 +243,7 @@ def test_live_dom0_reads_xl_virt_caps(monkeypatch, facts_of):
     def run_command(self, args, **kwargs):
         calls.append(args)
         return 0, xl_info, ''
-    real_realpath = os.path.realpath
-    monkeypatch.setattr(cpu_virt_facts.os.path, 'realpath', lambda p: '/' if p == tree else real_realpath(p))
+    monkeypatch.setattr(cpu_virt_facts, 'is_live_root', lambda p: p == tree)
     monkeypatch.setattr(cpu_virt_facts.platform, 'machine', lambda: 'x86_64')
     monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path', lambda self, name, *a, **k: '/usr/sbin/' + name)
     monkeypatch.setattr(basic.AnsibleModule, 'run_command', run_command)
