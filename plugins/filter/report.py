@@ -27,11 +27,16 @@ from ansible.module_utils.common.text.converters import to_text
 #  - firmware: fail means VT is locked off in the BIOS -> "ready (PV only)" with what to switch on.
 #  - iommu: only matters for PCI passthrough, never changes the verdict.
 # For the optional checks an "unknown" status is common and not actionable, so it is not shown.
+# Unknown input never gives a decided verdict: a required check that is missing, or has a status
+# other than pass/fail/warn/unknown, counts as unknown, and xen_capable false is trusted only when
+# no required check is undecided (cpu_virt_facts reports an unreadable cpuinfo that way).
 PAE_CHECK = 'pae'
 BITS_CHECK = '64bit'
 HVM_CHECK = 'hvm'
 FIRMWARE_CHECK = 'firmware'
 INFORMATIVE_CHECKS = ('iommu',)
+REQUIRED_CHECKS = (PAE_CHECK, BITS_CHECK)
+STATUSES = ('pass', 'fail', 'warn', 'unknown')
 
 X86_ARCH = re.compile(r'^(i[3-6]86|x86_64|amd64)$')
 
@@ -109,6 +114,10 @@ def _result_problem(result, what):
         return VERDICT_ERROR, '%s: no result (the task did not run on this host)' % what
     if result.get('unreachable'):
         return VERDICT_UNREACHABLE, 'unreachable: %s' % _error_text(result, 'no message')
+    if result.get('timedout'):
+        period = _mapping(result.get('timedout')).get('period')
+        return VERDICT_ERROR, '%s timed out%s: the host did not answer in time (a hung mount or device?)' % (
+            what, ' after %s s' % period if isinstance(period, int) and not isinstance(period, bool) else '')
     if result.get('failed'):
         return VERDICT_ERROR, '%s failed: %s' % (what, _error_text(result, 'no message'))
     if result.get('skipped'):
@@ -186,11 +195,17 @@ def _verdict(cpu):
     undecided = []
     pv_only = []
     warnings = []
-    for check in cpu.get('checks') or []:
+    checks = cpu.get('checks') if isinstance(cpu.get('checks'), (list, tuple)) else []
+    seen = set()
+    for check in checks:
         check = _mapping(check)
         cid = check.get('id')
         status = check.get('status')
         message = to_text(check.get('message') or '%s check: %s' % (cid, status))
+        if status not in STATUSES:
+            status = 'unknown'
+            message = '%s (status %r is not one cpu_virt_facts reports: unknown)' % (message, check.get('status'))
+        seen.add(cid)
         if cid in INFORMATIVE_CHECKS:
             if status in ('fail', 'warn'):
                 warnings.append(message)
@@ -211,17 +226,20 @@ def _verdict(cpu):
             undecided.append(message)
         elif status == 'warn':
             warnings.append(message)
+    for cid in REQUIRED_CHECKS:
+        if checks and cid not in seen:
+            undecided.append('cpu_virt_facts reported no %s check, so it is unknown' % cid)
     limits = []
     if _only_32bit_xen(cpu, blocking_ids):
         # Not blocking: xen_preflight sets such a host up on RHEL/CentOS 5 (32-bit PAE Xen 3.1).
         blocking = []
         limits.append(THIRTY_TWO_BIT_REASON)
-    elif not blocking and cpu.get('xen_capable') is False:
+    elif not blocking and not undecided and cpu.get('xen_capable') is False:
         # The module's own summary disagrees with its checks: trust the stricter one, say so.
         blocking.append('cpu_virt_facts reports this CPU cannot run Xen (xen_capable is false)')
     if blocking:
         return VERDICT_NOT_READY, blocking, []
-    if not cpu.get('checks'):
+    if not checks:
         return VERDICT_UNKNOWN, ['cpu_virt_facts returned no checks'], warnings
     if undecided:
         return VERDICT_UNKNOWN, undecided + limits + pv_only, warnings
