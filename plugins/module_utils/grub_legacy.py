@@ -20,7 +20,17 @@ Facts this follows (GRUB 0.97 stage2 and Debian's grub-legacy 0.97-80):
 * ``default saved`` reads the number from the file ``default`` beside the
   config.  ``grub-set-default`` writes it as the number, ten ``#`` lines and a
   three-line warning; stage2's ``savedefault`` overwrites the first 10 bytes
-  in place, so the file must stay at least that long.
+  in place, so the file must stay at least that long.  stage2 starts with
+  saved entry 0, reads the file's first 10 bytes, keeps 9 and parses them
+  with ``safe_parse_maxint``: an optional ``0x`` (then hex), then digits,
+  stopping at the first other byte, no leading blanks.  A missing, empty or
+  unparseable file therefore boots entry 0 (``parse_default_file`` returns
+  None for it and ``plan`` says so in a note).
+
+Hostile input: every regular expression here is anchored or linear, so
+parsing and editing take time linear in the line length; entry numbers are
+ASCII digits only (``str.isdigit`` also takes '٣' and '³'), at most 9 of
+them.
 * Debian's ``update-grub`` rewrites everything between
   ``### BEGIN AUTOMAGIC KERNELS LIST`` and ``### END DEBIAN AUTOMAGIC KERNELS
   LIST`` except the ``# key=value`` "magic comments" between
@@ -51,13 +61,49 @@ DEFAULT_FILE_TAIL = (
     + "# strongly recommended.\n"
 )
 
-_COMMAND_RE = re.compile(r'^([ \t]*)([A-Za-z_][A-Za-z0-9_]*)([ \t=]*)(.*?)([ \t]*)$', re.S)
+_COMMAND_NAME_RE = re.compile(r'[A-Za-z_][A-Za-z0-9_]*')
+_SEP_RE = re.compile(r'[ \t=]*')
+# An entry number: ASCII digits only, few enough that int() is cheap and GRUB's int holds it.
+_NUMBER_RE = re.compile(r'[0-9]{1,9}\Z')
 _DEVICE_PREFIX_RE = re.compile(r'^\([^)]*\)')
 _XEN_IMAGE_RE = re.compile(r'^xen(?:$|[.-])', re.I)
 
 
 class GrubLegacyError(Exception):
     """The text cannot be understood or the request cannot be met safely."""
+
+
+class _Command(object):
+    """'<lead><command><sep><args><trail>' of one line, like a regex match's groups 1-5."""
+
+    def __init__(self, lead, command, sep, args, trail):
+        self.groups = (lead, command, sep, args, trail)
+
+    def group(self, number):
+        return self.groups[number - 1]
+
+
+def _split_command(text):
+    """Split a command line into lead blanks, command, separator, arguments and trailing blanks.
+
+    None when the line does not start (after blanks) with a command name. Linear in the length
+    (a lazy regex with a trailing-blank group took time quadratic in the length of a blank run).
+    """
+    body = text.lstrip(' \t')
+    lead = text[:len(text) - len(body)]
+    name = _COMMAND_NAME_RE.match(body)
+    if not name:
+        return None
+    rest = body[name.end():]
+    sep = _SEP_RE.match(rest).group(0)
+    rest = rest[len(sep):]
+    args = rest.rstrip(' \t')
+    return _Command(lead, name.group(0), sep, args, rest[len(args):])
+
+
+def is_number(text):
+    """True for an entry number: 1 to 9 ASCII digits (no '٣', '³', blanks or signs)."""
+    return bool(_NUMBER_RE.match(text))
 
 
 def split_lines(text):
@@ -93,7 +139,7 @@ class LogicalLine(object):
         self.command = None
         self.sep = ''
         self.args = ''
-        match = _COMMAND_RE.match(text)
+        match = _split_command(text)
         stripped = text.lstrip(' \t')
         if stripped and not stripped.startswith('#') and match:
             self.command = match.group(2).lower()
@@ -238,7 +284,7 @@ class MenuConfig(object):
         value = line.args.split()[0] if line.args.split() else ''
         if value == 'saved':
             return 'saved'
-        if value.isdigit():
+        if is_number(value):
             return int(value)
         raise GrubLegacyError("cannot understand the line %r: GRUB legacy takes 'default NUM' or 'default saved'"
                               % line.text.strip())
@@ -249,7 +295,7 @@ class MenuConfig(object):
         if line is None:
             return []
         values = line.args.split()
-        if not values or not all(v.isdigit() for v in values):
+        if not values or not all(is_number(v) for v in values):
             raise GrubLegacyError('cannot understand the line %r: fallback takes entry numbers' % line.text.strip())
         return [int(v) for v in values]
 
@@ -280,9 +326,31 @@ def _pretty_titles(config):
     return '; '.join('%d: %s' % (e.index, e.title) for e in config.entries) or '(none)'
 
 
+def _candidates(entries):
+    return '; '.join('%d: %s' % (e.index, e.title) for e in entries)
+
+
+def _one(entries, spec, what, how, config):
+    """The single entry of entries, None when empty; GrubLegacyError listing them when several."""
+    if len(entries) > 1:
+        raise GrubLegacyError('%s %r is ambiguous: it %s %d entries (%s); give the whole title or the entry number. '
+                              'Entries found: %s' % (what, spec, how, len(entries), _candidates(entries),
+                                                     _pretty_titles(config)))
+    return entries[0] if entries else None
+
+
 def select_entry(config, spec, what='default'):
-    """Resolve 'xen', an index or a title regular expression to an Entry."""
+    """Resolve 'xen', an index or a title to an Entry.
+
+    In this order: 'xen' (the first Xen entry); an entry number (ASCII digits); a title equal to
+    spec; the one title that starts with spec; the one title a Python regular expression spec
+    finds. Several titles matching at the same step is an error listing them, never the first.
+    An empty spec is an error (a regular expression '' would silently match entry 0).
+    """
     spec = str(spec).strip()
+    if not spec:
+        raise GrubLegacyError('%s is empty: give "xen", an entry number or a title; entries found: %s'
+                              % (what, _pretty_titles(config)))
     if spec == 'xen':
         for entry in config.entries:
             if entry.xen:
@@ -290,27 +358,36 @@ def select_entry(config, spec, what='default'):
         raise GrubLegacyError(
             'no Xen entry (a "kernel" line loading a xen*.gz / xen image plus "module" lines) in this menu; '
             'entries found: %s' % _pretty_titles(config))
-    if spec.isdigit():
+    if is_number(spec):
         index = int(spec)
         if index >= len(config.entries):
             raise GrubLegacyError('%s %d does not exist (entries count from 0); entries found: %s'
                                   % (what, index, _pretty_titles(config)))
         return config.entries[index]
+    if spec.isdigit() or spec.lstrip('+-').isdigit():
+        raise GrubLegacyError('%s %r is not an entry number: use the ASCII digits 0-9 (at most 9 of them); entries found: %s'
+                              % (what, spec, _pretty_titles(config)))
+    exact = _one([e for e in config.entries if e.title.strip() == spec], spec, what, 'is the title of', config)
+    if exact:
+        return exact
+    prefix = _one([e for e in config.entries if e.title.startswith(spec)], spec, what, 'starts the titles of', config)
+    if prefix:
+        return prefix
     try:
         regex = re.compile(spec)
     except re.error as exc:
-        raise GrubLegacyError('%s %r is neither "xen", an index nor a valid regular expression (%s); entries found: %s'
+        raise GrubLegacyError('%s %r is neither "xen", an index, a title nor a valid regular expression (%s); entries found: %s'
                               % (what, spec, exc, _pretty_titles(config)))
-    for entry in config.entries:
-        if regex.search(entry.title):
-            return entry
+    found = _one([e for e in config.entries if regex.search(e.title)], spec, what, 'matches the titles of', config)
+    if found:
+        return found
     raise GrubLegacyError('no title matches %r; entries found: %s' % (spec, _pretty_titles(config)))
 
 
 def _replace_value(line, value):
     """Rewrite a one-physical-line 'cmd[sep]old[trailing]' keeping its separator and line ending."""
     body, eol = _strip_eol(line)
-    match = _COMMAND_RE.match(body)
+    match = _split_command(body)
     return '%s%s%s%s%s%s' % (match.group(1), match.group(2), match.group(3) or ' ', value, match.group(5), eol)
 
 
@@ -352,7 +429,7 @@ def set_global(text, command, value):
     elif line.end - line.start == 1:
         config.lines[line.start] = _replace_value(config.lines[line.start], value)
     else:
-        match = _COMMAND_RE.match(line.text)
+        match = _split_command(line.text)
         _replace_logical(config, line, '%s%s%s%s' % (match.group(1), match.group(2), match.group(3) or ' ', value))
     return config.text()
 
@@ -368,10 +445,11 @@ def merge_args(current, wanted):
     key is replaced where it stands (later duplicates are removed), a new one
     is appended; the spacing of untouched tokens is kept.
     """
-    lead = re.match(r'\s*', current).group(0)
-    body = current[len(lead):]
-    trail = re.search(r'\s*$', body).group(0)
-    body = body[:len(body) - len(trail)]
+    body = current.lstrip()
+    lead = current[:len(current) - len(body)]
+    stripped = body.rstrip()
+    trail = body[len(stripped):]
+    body = stripped
     parts = re.split(r'(\s+)', body) if body else []
     words, gaps = parts[0::2], parts[1::2]
     for token in wanted:
@@ -424,7 +502,7 @@ def set_kernel_args(text, entry_index, tokens):
         body, eol = _strip_eol(config.lines[idx])
         head = ''
         if idx == line.start:
-            match = _COMMAND_RE.match(body)
+            match = _split_command(body)
             args = match.group(4)
             image = image_of(args)
             cut = len(body) - len(args) - len(match.group(5)) + args.index(image) + len(image)
@@ -466,12 +544,19 @@ def set_magic_option(text, key, tokens):
 
 
 def parse_default_file(data):
-    """The saved entry number in a GRUB legacy 'default' file, or None.
+    """The saved entry number in a GRUB legacy 'default' file as GRUB 0.97 reads it, or None.
 
-    stage2 reads the first 10 bytes and parses a leading number.
+    stage2 reads the first 10 bytes, keeps 9 (it NUL-terminates at buf[9]) and runs
+    safe_parse_maxint on them: '0x' then hex digits, or decimal digits, up to the first other
+    byte; no leading blanks. None when that finds no number (empty, ' 1', 'x'): GRUB then boots
+    entry 0, which plan() reports in a note.
     """
-    match = re.match(r'\s*(\d+)', data[:10])
-    return int(match.group(1)) if match else None
+    head = data[:9]
+    match = re.match(r'0[xX]([0-9a-fA-F]+)', head)
+    if match:
+        return int(match.group(1), 16)
+    match = re.match(r'[0-9]+', head)
+    return int(match.group(0)) if match else None
 
 
 def render_default_file(index):
@@ -488,8 +573,12 @@ def plan(text, default='xen', fallback=None, xen_args=None, saved_index=None):
     """
     config = parse(text)
     setting = config.default_setting()
+    warnings = []
     if setting == 'saved':
         previous = saved_index if saved_index is not None else 0
+        if saved_index is None:
+            warnings.append('the "default" file beside the menu is missing, empty or does not start with a number: '
+                            'GRUB 0.97 then boots entry 0 (%s)' % config.entries[0].title)
     else:
         previous = setting if setting is not None else 0
     chosen = select_entry(config, default, 'default')
@@ -498,7 +587,6 @@ def plan(text, default='xen', fallback=None, xen_args=None, saved_index=None):
         raise GrubLegacyError('xen_args were given but the chosen default entry %d (%s) does not boot Xen'
                               % (chosen.index, chosen.title))
     new_text = text
-    warnings = []
     default_file_index = None
     if setting == 'saved':
         if saved_index != chosen.index:
@@ -506,6 +594,9 @@ def plan(text, default='xen', fallback=None, xen_args=None, saved_index=None):
     elif previous != chosen.index:
         new_text = set_global(new_text, 'default', str(chosen.index))
     if fallback is not None:
+        if not str(fallback).strip():
+            raise GrubLegacyError('fallback is empty: give "none" to remove the fallback line, "xen", an entry number '
+                                  'or a title; entries found: %s' % _pretty_titles(config))
         if str(fallback).strip() == 'none':
             if config.global_line('fallback') is not None:
                 new_text = set_global(new_text, 'fallback', None)

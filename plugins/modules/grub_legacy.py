@@ -47,14 +47,17 @@ options:
       - V(xen) is the first entry that boots the Xen hypervisor - its C(kernel) line loads a C(xen*.gz) / C(xen)
         image (for example C(/xen.gz-2.6.18-398.el5), C(/boot/xen-4.17-amd64.gz), C(/boot/xen.gz)) and it has
         C(module) lines. A title that merely contains "xen" does not count.
-      - A number is an entry index counting from 0.
-      - Anything else is a Python regular expression searched in the titles; the first match wins.
+      - A number (ASCII digits C(0-9) only, at most 9) is an entry index counting from 0.
+      - Anything else names a title, tried in this order - the title equal to it; the one title that starts with it;
+        the one title a Python regular expression of it finds. When several titles match at the first step that matches
+        anything, the module fails listing them (it never takes the first of several).
+      - An empty value fails (it would otherwise match every title).
     type: str
     default: xen
   fallback:
     description:
       - The entry GRUB boots when the default fails, in the same forms as O(default), or V(none) to remove the
-        C(fallback) line. Omit to leave the C(fallback) line alone.
+        C(fallback) line. Omit to leave the C(fallback) line alone. An empty value fails.
     type: str
   xen_args:
     description:
@@ -78,6 +81,12 @@ notes:
   - Fails, changing nothing, when there is no Xen entry (for O(default=xen)) or the file cannot be understood;
     the message lists the titles found.
   - A second run with the same options changes nothing.
+  - The C(default) file of a C(default saved) menu is read as GRUB 0.97's stage2 reads it - its first 9 bytes, an
+    optional C(0x) (hex) then digits, no leading blanks. When it is missing, empty or starts with anything else, GRUB
+    boots entry 0; the module reports RV(previous_default) 0, says so in RV(notes) and writes a well-formed file.
+  - Fails with a message naming the file, changing nothing, when the menu or (for C(default saved)) the C(default) file
+    cannot be read (permissions, not a regular file, larger than 16 MiB or 64 KiB), or when the directory is not
+    writable.
 seealso:
   - module: xenhost.dom0.grub2_entries
 '''
@@ -181,12 +190,16 @@ notes:
 '''
 
 import os
+import stat
 import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.xenhost.dom0.plugins.module_utils import grub_legacy
 
 DEFAULT_PATHS = ('/boot/grub/menu.lst', '/boot/grub/grub.conf')
+# A menu.lst is a few KiB; GRUB's default file is 10 bytes plus a comment. Bigger is not such a file.
+MAX_MENU_BYTES = 16 * 1024 * 1024
+MAX_DEFAULT_FILE_BYTES = 64 * 1024
 
 
 def _clean(value):
@@ -196,22 +209,54 @@ def _clean(value):
     return value.encode('utf-8', 'surrogateescape').decode('utf-8', 'replace')
 
 
-def _read(path):
-    with open(path, 'rb') as handle:
-        return handle.read().decode('utf-8', 'surrogateescape')
+def _try_read(path, limit, what):
+    """(text, None) of the regular file path (bytes kept as surrogates), or (None, why it cannot be read).
+
+    The path is already resolved (realpath), so it is opened without following a link and without
+    blocking: a FIFO or device put there is refused instead of hanging the run; at most limit bytes.
+    """
+    flags = os.O_RDONLY | getattr(os, 'O_NOFOLLOW', 0) | os.O_NONBLOCK | getattr(os, 'O_NOCTTY', 0)
+    try:
+        fd = os.open(path, flags)
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None, 'cannot read the %s %s: not a regular file' % (what, path)
+            data = os.read(fd, limit + 1)
+        finally:
+            os.close(fd)
+    except (IOError, OSError, ValueError) as exc:
+        return None, 'cannot read the %s %s: %s' % (what, path, _clean(str(exc)))
+    if len(data) > limit:
+        return None, 'cannot read the %s %s: larger than %d bytes, which no GRUB legacy file is' % (what, path, limit)
+    return data.decode('utf-8', 'surrogateescape'), None
+
+
+def _read(module, path, limit, what):
+    """Like _try_read, but fail_json naming the file when it cannot be read."""
+    text, error = _try_read(path, limit, what)
+    if error:
+        module.fail_json(msg=error, path=path)
+    return text
 
 
 def _write(module, path, text):
-    """Temporary file in the same directory, then rename over ``path`` (keeps mode/owner/context)."""
-    fd, tmp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), dir=os.path.dirname(path))
+    """Temporary file in the same directory, then rename over ``path`` (keeps mode/owner/context).
+
+    fail_json naming the file when the directory is not writable or the disk is full; the file is
+    then unchanged.
+    """
+    tmp = None
     try:
+        fd, tmp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), dir=os.path.dirname(path))
         with os.fdopen(fd, 'wb') as handle:
             handle.write(text.encode('utf-8', 'surrogateescape'))
             handle.flush()
             os.fsync(handle.fileno())
         module.atomic_move(tmp, path)
+    except (IOError, OSError) as exc:
+        module.fail_json(msg='cannot write %s (nothing changed in it): %s' % (path, _clean(str(exc))), path=path)
     finally:
-        if os.path.exists(tmp):
+        if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
 
 
@@ -223,7 +268,10 @@ def _find_path(module, path):
                 break
         else:
             module.fail_json(msg='no GRUB legacy menu found (looked for %s); set path' % ', '.join(DEFAULT_PATHS))
-    real = os.path.realpath(path)
+    try:
+        real = os.path.realpath(path)
+    except ValueError as exc:
+        module.fail_json(msg='path %r is not a usable file name: %s' % (_clean(path), exc))
     if not os.path.isfile(real):
         module.fail_json(msg='%s is not a regular file (resolved to %s)' % (path, real))
     return real
@@ -247,21 +295,25 @@ def main():
     )
     params = module.params
     path = _find_path(module, params['path'])
-    try:
-        text = _read(path)
-    except (IOError, OSError) as exc:
-        module.fail_json(msg='cannot read %s: %s' % (path, exc))
+    text = _read(module, path, MAX_MENU_BYTES, 'GRUB menu')
 
-    default_file = os.path.join(os.path.dirname(path), 'default')
+    default_file = os.path.realpath(os.path.join(os.path.dirname(path), 'default'))
     saved_index = None
-    if os.path.isfile(default_file):
-        saved_index = grub_legacy.parse_default_file(_read(default_file))
+    default_text = default_error = None
+    if os.path.lexists(default_file):
+        # A directory, FIFO or unreadable file there matters only to a "default saved" menu (checked below).
+        default_text, default_error = _try_read(default_file, MAX_DEFAULT_FILE_BYTES, 'GRUB default file')
+        if default_text is not None:
+            saved_index = grub_legacy.parse_default_file(default_text)
 
     try:
         result = grub_legacy.plan(text, default=params['default'], fallback=params['fallback'],
                                   xen_args=params['xen_args'], saved_index=saved_index)
     except grub_legacy.GrubLegacyError as exc:
         module.fail_json(msg='%s: %s' % (path, _clean(str(exc))), path=path)
+
+    if result['previous_setting'] == 'saved' and default_error:
+        module.fail_json(msg='%s says "default saved", but %s' % (path, default_error), path=path)
 
     new_text = result['text']
     menu_changed = new_text != text
@@ -272,7 +324,7 @@ def main():
     if menu_changed:
         diffs.append(dict(before_header=path, after_header=path, before=_clean(text), after=_clean(new_text)))
     if default_changed:
-        before = _read(default_file) if os.path.isfile(default_file) else ''
+        before = default_text if default_text is not None else ''
         diffs.append(dict(before_header=default_file, after_header=default_file, before=_clean(before),
                           after=grub_legacy.render_default_file(result['default_file_index'])))
 
@@ -294,7 +346,7 @@ def main():
     if out['changed'] and not module.check_mode:
         if params['backup']:
             # Both files may change: each backup is returned on its own key, none overwrites the other.
-            if default_changed and os.path.isfile(default_file):
+            if default_changed and default_text is not None:
                 out['default_backup_file'] = out['backup_file'] = module.backup_local(default_file)
             if menu_changed:
                 out['backup_file'] = module.backup_local(path)

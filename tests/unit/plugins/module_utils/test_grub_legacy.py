@@ -228,3 +228,127 @@ def test_default_file_format_matches_grub_set_default():
     assert gl.parse_default_file(fixture('default_after_savedefault')) == 1
     assert gl.parse_default_file('') is None
     assert len(gl.render_default_file(0)) >= 10
+
+
+# --- hostile input: digits, titles, empty values, the default file, long lines ---------------------
+
+import time
+
+PREFIX_MENU = '''default 0
+timeout 5
+
+title Debian GNU/Linux, kernel 6.1.0-27-amd64 (single-user mode)
+kernel /boot/vmlinuz-6.1.0-27-amd64 root=/dev/sda1 ro single
+
+title Debian GNU/Linux, kernel 6.1.0-27-amd64
+kernel /boot/vmlinuz-6.1.0-27-amd64 root=/dev/sda1 ro
+
+title Xen 4.17 / Debian GNU/Linux, kernel 6.1.0-27-amd64
+kernel /boot/xen-4.17-amd64.gz dom0_mem=1024M
+module /boot/vmlinuz-6.1.0-27-amd64 root=/dev/sda1 ro
+
+title Xen 4.17 / Debian GNU/Linux, kernel 6.1.0-27-amd64 (recovery)
+kernel /boot/xen-4.17-amd64.gz
+module /boot/vmlinuz-6.1.0-27-amd64 root=/dev/sda1 ro single
+'''
+
+
+@pytest.mark.parametrize('spec,index', [
+    ('Debian GNU/Linux, kernel 6.1.0-27-amd64', 1),                        # exact title beats the longer one before it
+    ('Debian GNU/Linux, kernel 6.1.0-27-amd64 (single-user mode)', 0),
+    ('  Debian GNU/Linux, kernel 6.1.0-27-amd64  ', 1),
+    ('Debian GNU/Linux, kernel 6.1.0-27-amd64 (single', 0),               # a unique prefix
+    ('Xen 4.17 / Debian GNU/Linux, kernel 6.1.0-27-amd64', 2),
+    ('Xen 4.17 / Debian GNU/Linux, kernel 6.1.0-27-amd64 (rec', 3),
+    ('recovery', 3),                                                       # a regular expression with one match
+    (r'\(single', 0),
+    ('xen', 2),
+    ('3', 3),
+    ('0003', 3),
+])
+def test_title_resolution_order(spec, index):
+    assert gl.select_entry(gl.parse(PREFIX_MENU), spec).index == index
+
+
+@pytest.mark.parametrize('spec,count', [
+    ('Debian', 2), ('Xen 4.17', 2), ('D', 2), ('amd64', 4), ('Linux', 4), ('^Xen', 2), ('.', 4), ('kernel 6', 4),
+])
+def test_ambiguous_titles_fail_listing_the_candidates(spec, count):
+    with pytest.raises(gl.GrubLegacyError) as caught:
+        gl.select_entry(gl.parse(PREFIX_MENU), spec)
+    assert 'ambiguous' in str(caught.value) and '%d entries' % count in str(caught.value)
+
+
+def test_duplicate_titles_are_ambiguous():
+    menu = 'title A\nkernel /a\ntitle A\nkernel /b\n'
+    with pytest.raises(gl.GrubLegacyError, match='ambiguous.*0: A; 1: A'):
+        gl.select_entry(gl.parse(menu), 'A')
+
+
+@pytest.mark.parametrize('spec', ['', ' ', '\t', '\n', '  \n '])
+def test_empty_default_or_fallback_is_refused(spec):
+    with pytest.raises(gl.GrubLegacyError, match='empty'):
+        gl.plan(PREFIX_MENU, default=spec)
+    with pytest.raises(gl.GrubLegacyError, match='empty'):
+        gl.plan(PREFIX_MENU, default='xen', fallback=spec)
+
+
+@pytest.mark.parametrize('spec', ['\u0663', '\u00b3', '\u0661', '\uff11', '\u09e9', '\u2082', '1\u0663', '1234567890', '+1', '-1'])
+def test_non_ascii_or_oversized_numbers_are_not_indexes(spec):
+    with pytest.raises(gl.GrubLegacyError, match='not an entry number|no title matches|ambiguous'):
+        gl.select_entry(gl.parse(PREFIX_MENU), spec)
+
+
+@pytest.mark.parametrize('value', ['\u0663', '\u00b3', '\uff11', '1234567890', '9' * 5000, '+1', '-1', '1.0'])
+def test_non_ascii_digits_in_the_menu_are_not_understood(value):
+    with pytest.raises(gl.GrubLegacyError, match='cannot understand'):
+        gl.parse('default %s\n' % value + PREFIX_MENU.split('\n', 1)[1])
+    with pytest.raises(gl.GrubLegacyError, match='cannot understand'):
+        gl.parse('fallback %s\n' % value + PREFIX_MENU)
+
+
+@pytest.mark.parametrize('data,index', [
+    ('1\n', 1), ('12', 12), ('0x1f\n', 31), ('0X2', 2), ('3junk', 3), ('123456789012', 123456789), ('007', 7),
+    ('', None), ('\n', None), (' 1\n', None), ('\t2', None), ('#\n1', None), ('x', None), ('0x', 0), ('-1', None),
+    ('\u0663\n', None), ('\u00b3', None), ('\0' * 10, None), ('saved', None),
+])
+def test_default_file_is_read_as_stage2_reads_it(data, index):
+    assert gl.parse_default_file(data) == index
+
+
+@pytest.mark.parametrize('data', ['', '\n', ' 1\n', 'garbage\n', '\u0663\n'])
+def test_unusable_default_file_boots_entry_0_and_says_so(data):
+    saved = 'default saved\n' + PREFIX_MENU.split('\n', 1)[1]
+    result = gl.plan(saved, default='xen', saved_index=gl.parse_default_file(data))
+    assert result['previous_default'] == 0
+    assert result['default_file_index'] == 2
+    assert any('GRUB 0.97 then boots entry 0' in w for w in result['warnings'])
+
+
+@pytest.mark.parametrize('blanks', [1000, 100000])
+def test_parse_and_edit_time_is_linear_in_line_length(blanks):
+    """A kernel line with a long run of blanks took quadratic time (5 s at 40,000 blanks)."""
+    menu = ('default 0\ntitle Xen' + ' ' * blanks + 'x\nkernel /boot/xen.gz' + ' ' * blanks + 'dom0_mem=1G' + ' ' * blanks
+            + '\nmodule /boot/vmlinuz' + ' ' * blanks + 'ro\n')
+    started = time.time()
+    result = gl.plan(menu, default='xen', xen_args='dom0_mem=2G' + ' ' * blanks + 'x=1')
+    assert time.time() - started < 1.5
+    assert 'dom0_mem=2G' in result['text'] and result['text'].count('\n') == menu.count('\n')
+
+
+@pytest.mark.parametrize('current', ['a' + ' ' * 100000 + 'b', ' ' * 100000, '\t' * 100000 + 'x', 'a=1 ' * 20000])
+def test_merge_args_is_linear(current):
+    started = time.time()
+    merged = gl.merge_args(current, ['a=2'])
+    assert time.time() - started < 1.5
+    assert 'a=2' in merged
+
+
+def test_split_command_matches_the_old_regex():
+    import re
+    old = re.compile(r'^([ \t]*)([A-Za-z_][A-Za-z0-9_]*)([ \t=]*)(.*?)([ \t]*)$', re.S)
+    for text in ['default=0', '  default  0  ', 'title=Foo bar \t', 'kernel', 'kernel ', '\tmodule = /x y=1 \t ',
+                 '# comment', '', '   ', '9default', 'title  \u0663 \t', 'a=b=c', 'x\r', 'title A\x0cB ']:
+        match = old.match(text)
+        mine = gl._split_command(text)
+        assert (mine and mine.groups) == (match and match.groups()), text

@@ -147,3 +147,107 @@ def test_entries_returned(run_module, tmp_path):
     assert [(e['index'], e['xen']) for e in result['entries']] == [(0, False), (1, True), (2, False)]
     assert result['entries'][1]['kernel'] == '/boot/xen.gz'
     assert result['entries'][1]['title'] == 'Xen -- SUSE Linux Enterprise Server 11 SP4 - 3.0.101-63'
+
+
+# --- files that cannot be read or written: a clean failure naming the file, nothing changed -------
+
+import signal
+import tempfile
+
+
+@pytest.fixture
+def saved_menu(tmp_path):
+    """Debian 7 layout: menu.lst says "default saved", the default file beside it."""
+    grub = tmp_path / 'boot' / 'grub'
+    grub.mkdir(parents=True)
+    shutil.copy(os.path.join(FIXTURES, 'debian7_xen_saved_menu.lst'), str(grub / 'menu.lst'))
+    shutil.copy(os.path.join(FIXTURES, 'debian7_default'), str(grub / 'default'))
+    return grub
+
+
+@pytest.mark.parametrize('make', [
+    pytest.param(lambda p: os.mkdir(p), id='directory'),
+    pytest.param(lambda p: os.mkfifo(p), id='fifo'),
+    pytest.param(lambda p: os.symlink('/dev/zero', p), id='link-to-dev-zero'),
+    pytest.param(lambda p: open(p, 'wb').truncate(10 * 1024 ** 3), id='10GiB'),
+    pytest.param(lambda p: os.symlink('default', p), id='link-loop'),
+])
+def test_unreadable_default_file_fails_naming_it(make, saved_menu, run_module):
+    default = str(saved_menu / 'default')
+    os.unlink(default)
+    make(default)
+    before = read(str(saved_menu / 'menu.lst'))
+    signal.alarm(10)  # a FIFO must not block the module
+    try:
+        result = run_module(grub_legacy, path=str(saved_menu / 'menu.lst'), default='xen')
+    finally:
+        signal.alarm(0)
+    assert result['failed'] is True
+    assert 'default' in result['msg'] and 'cannot read the GRUB default file' in result['msg']
+    assert read(str(saved_menu / 'menu.lst')) == before
+
+
+def test_unreadable_default_file_is_ignored_when_the_menu_does_not_use_it(tmp_path, run_module):
+    grub = tmp_path / 'grub'
+    grub.mkdir()
+    shutil.copy(os.path.join(FIXTURES, 'rhel5_grub.conf'), str(grub / 'grub.conf'))
+    os.mkfifo(str(grub / 'default'))
+    result = run_module(grub_legacy, path=str(grub / 'grub.conf'), default='xen', _ansible_check_mode=True)
+    assert not result.get('failed'), result
+
+
+@pytest.mark.parametrize('content', [b'', b'\n', b' 1\n', b'junk\n'])
+def test_empty_default_file_boots_0_and_is_rewritten_with_a_note(content, saved_menu, run_module):
+    (saved_menu / 'default').write_bytes(content)
+    result = run_module(grub_legacy, path=str(saved_menu / 'menu.lst'), default='xen')
+    assert result['previous_default'] == 0
+    assert any('boots entry 0' in note for note in result['notes'])
+    assert read(str(saved_menu / 'default')).startswith(b'%d\n' % result['default_index'])
+
+
+@pytest.mark.parametrize('error', [PermissionError(13, 'Permission denied'), OSError(28, 'No space left on device'),
+                                   OSError(30, 'Read-only file system')])
+def test_unwritable_directory_fails_naming_the_file(error, monkeypatch, rhel5, run_module):
+    conf = rhel5 / 'boot' / 'grub' / 'grub.conf'
+    before = read(str(conf))
+
+    def refuse(*args, **kwargs):
+        raise error
+    monkeypatch.setattr(tempfile, 'mkstemp', refuse)
+    result = run_module(grub_legacy, path=str(conf), default='xen')
+    assert result['failed'] is True
+    assert result['msg'].startswith('cannot write %s' % conf) and error.strerror in result['msg']
+    assert read(str(conf)) == before
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason='root writes into a read-only directory anyway')
+def test_read_only_directory_for_real(rhel5, run_module):
+    grub = rhel5 / 'boot' / 'grub'
+    os.chmod(str(grub), 0o555)
+    try:
+        result = run_module(grub_legacy, path=str(grub / 'grub.conf'), default='xen')
+    finally:
+        os.chmod(str(grub), 0o755)
+    assert result['failed'] is True and 'cannot write' in result['msg']
+
+
+def test_unreadable_menu_fails_naming_it(tmp_path, run_module, monkeypatch):
+    menu = tmp_path / 'menu.lst'
+    shutil.copy(os.path.join(FIXTURES, 'rhel5_grub.conf'), str(menu))
+    real_open = os.open
+
+    def deny(path, *args, **kwargs):
+        if str(path) == str(menu):
+            raise PermissionError(13, 'Permission denied', str(path))
+        return real_open(path, *args, **kwargs)
+    monkeypatch.setattr(os, 'open', deny)
+    result = run_module(grub_legacy, path=str(menu), default='xen')
+    assert result['failed'] is True
+    assert result['msg'].startswith('cannot read the GRUB menu %s' % menu)
+
+
+@pytest.mark.parametrize('spec', ['', '   ', '\u0663', '\u00b3'])
+def test_empty_or_non_ascii_default_fails_cleanly(spec, rhel5, run_module):
+    result = run_module(grub_legacy, path=str(rhel5 / 'boot' / 'grub' / 'grub.conf'), default=spec)
+    assert result['failed'] is True
+    assert 'entries found' in result['msg']
