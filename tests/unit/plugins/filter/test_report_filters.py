@@ -497,3 +497,68 @@ def test_the_agreement_covers_each_kind_of_cpu():
     assert verdicts['core-duo-yonah'] == 'ready (32-bit Xen only)'
     assert verdicts['core2-e8400-vmx'] == 'ready'
     assert verdicts['kvm-guest-skylake'] == 'ready (PV only)'
+
+
+# --- unknown inputs give unknown verdicts ------------------------------------------------------------
+
+UNREADABLE_CPUINFO_CPU = cpu_virt.assess(cpu_virt.parse_cpuinfo(None), None)
+
+
+@pytest.mark.parametrize('text', [None, '', '\0' * 50, 'garbage', ':::', 'vendor_id : GenuineIntel\n', 'flags :\n',
+                                  'processor : 0\n', '\ufffd: \ufffd'])
+def test_empty_or_garbage_cpuinfo_is_unknown_not_not_ready(text):
+    facts = cpu_virt.assess(cpu_virt.parse_cpuinfo(text), None)
+    row = readiness_row('h', {'changed': False, 'ansible_facts': {'cpu_virt': facts}}, NO_XEN)
+    assert row['verdict'] == 'unknown', row
+
+
+@pytest.mark.parametrize('checks', [
+    [check('hvm', 'pass', 'ok')],                                             # no pae, no 64bit
+    [check('pae', 'pass', 'ok'), check('hvm', 'pass', 'ok')],                  # no 64bit
+    [check('64bit', 'pass', 'ok')],
+    [check('pae', 'pass', 'ok'), check('64bit', 'PASS', 'ok')],              # a status the module never reports
+    [check('pae', None, 'ok'), check('64bit', 'pass', 'ok')],
+    [check('pae', 'pass', 'ok'), check('64bit', ['pass'], 'ok')],
+    [check('pae', 'pass', 'ok'), check('64bit', 'maybe', 'ok')],
+    [check('pae', 'pass', 'ok'), {'id': '64bit'}],
+    [check('pae', 'pass', 'ok'), 'not a dict', check('64bit', 'unknown', '?')],
+])
+def test_missing_or_odd_required_checks_are_unknown(checks):
+    assert readiness_row('h', cpu_with(checks), NO_XEN)['verdict'] == 'unknown'
+
+
+@pytest.mark.parametrize('xen_capable', [False, None])
+def test_xen_capable_false_with_undecided_checks_is_unknown(xen_capable):
+    cpu = cpu_with([check('pae', 'unknown', '?'), check('64bit', 'unknown', '?')], xen_capable=xen_capable)
+    assert readiness_row('h', cpu, NO_XEN)['verdict'] == 'unknown'
+
+
+@pytest.mark.parametrize('checks', ['pass', 42, {'id': 'pae'}, None])
+def test_checks_that_are_not_a_list_are_unknown(checks):
+    assert readiness_row('h', cpu_with(checks), NO_XEN)['verdict'] == 'unknown'
+
+
+def test_unknown_xen_role_is_shown_and_not_a_domu_warning():
+    xen = copy.deepcopy(DOM0_XEN)
+    xen['ansible_facts']['xen']['role'] = 'unknown'
+    row = readiness_row('h', CORE2_CPU, xen)
+    assert row['xen'].startswith('unknown')
+    assert not [w for w in row['warnings'] if 'domU' in w]
+
+
+@pytest.mark.parametrize('result', [
+    {'failed': True, 'timedout': {'frame': None, 'period': 120},
+     'msg': 'The cpu_virt_facts action failed to execute in the expected time frame (120) and was terminated'},
+    {'failed': True, 'timedout': {'period': 1}, 'msg': ''},
+    {'failed': True, 'timedout': True, 'msg': 'timeout'},
+])
+def test_a_timed_out_host_is_an_error_row(result):
+    row = readiness_row('slow', result, None)
+    assert row['verdict'] == 'error'
+    assert 'timed out' in row['reasons'][0]
+
+
+def test_report_rows_are_strict_json():
+    import json
+    rows = [readiness_row('h%d' % n, cpu, NO_XEN) for n, cpu in enumerate([CORE2_CPU, {'unreachable': True}, {}, None])]
+    json.dumps(rows, allow_nan=False)

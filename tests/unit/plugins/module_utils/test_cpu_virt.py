@@ -314,3 +314,44 @@ def test_non_xen_architectures(host, arch):
     assert facts['xen_capable'] is False
     assert statuses(facts)['64bit'] == 'fail'
     assert arch in message(facts, '64bit')
+
+
+# --- garbage cpuinfo is unknown, never "no PAE" ----------------------------------------------------
+
+GARBAGE_CPUINFO = [
+    '\0' * 1000, 'flags\n', 'vendor_id : GenuineIntel\n', 'vendor_id : AuthenticAMD\nflags :\n',
+    'processor : 0\n' * 10, ':::\n', 'hello: world\nfoo: bar\n', '\ufffd\ufffd: \ufffd\n',
+    'processor\t: \u0663\nvendor_id : GenuineIntel\n', 'a' + ' ' * 100000 + 'b', 'model name : Xeon\n',
+]
+
+
+@pytest.mark.parametrize('text', GARBAGE_CPUINFO)
+def test_garbage_cpuinfo_is_unknown(text):
+    facts = cpu_virt.assess(cpu_virt.parse_cpuinfo(text), None)
+    assert statuses(facts)['pae'] == 'unknown' and statuses(facts)['64bit'] == 'unknown'
+    assert facts['xen_capable'] is None
+    assert set(facts['flags'].values()) == {None}
+
+
+@pytest.mark.parametrize('value', ['\u0663', '\u00b3', '9' * 5000, '-1', '1.5', ' '])
+def test_counts_take_ascii_digits_only(value):
+    cpu = cpu_virt.parse_cpuinfo('processor : %s\nvendor_id : GenuineIntel\ncpu family : %s\nflags : fpu pae\n' % (value, value))
+    assert cpu['logical_cpus'] is None and cpu['family'] is None
+    assert cpu_virt.arch_from_cpuinfo(cpu) == 'i686'
+
+
+def test_cpuinfo_parse_is_linear():
+    import time
+    started = time.time()
+    cpu_virt.parse_cpuinfo(('a' + ' ' * 50000 + 'b\n') * 20)
+    assert time.time() - started < 1
+
+
+@pytest.mark.parametrize('role', ['unknown'])
+def test_unknown_xen_role_never_blames_firmware_nor_claims_no_hvm(role):
+    cpu = cpu_virt.parse_cpuinfo('processor : 0\nvendor_id : GenuineIntel\nflags : fpu pae lm hypervisor\n')
+    assert cpu_virt.msr_to_read(cpu, role) is None
+    facts = cpu_virt.assess(cpu, 'x86_64', role=role, acpi_tables=['APIC', 'FACP'])
+    assert facts['hvm'] == {'capable': None, 'technology': None, 'source': None}
+    assert statuses(facts) == {'pae': 'pass', '64bit': 'pass', 'hvm': 'unknown', 'iommu': 'unknown', 'firmware': 'unknown'}
+    assert facts['xen_capable'] is True

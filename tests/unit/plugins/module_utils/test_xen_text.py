@@ -241,3 +241,70 @@ def test_sysfs_fixtures_decide_roles():
     assert role('xen-dom0-rhel5') == 'dom0'
     assert role('xen-domu-pv-debian12') == 'domU'
     assert role('core2-e8400-vmx') == 'none'
+
+
+# --- hostile text: linear time, strict JSON, a domain named Name ---------------------------------
+
+import json
+import time
+
+XL_LIST = ('Name                                        ID   Mem VCPUs\tState\tTime(s)\n'
+           'Domain-0                                     0  1024     2     r-----      31.4\n')
+
+
+def test_domain_named_name_is_a_domain():
+    text = XL_LIST + 'Name                                         3   512     1     -b----       2.0\n'
+    assert [d['name'] for d in xen_text.parse_xen_list(text)] == ['Domain-0', 'Name']
+    # Without a header line too, and with xm's managed-but-halted shape (no id).
+    assert xen_text.parse_xen_list('Name 3 512 1 -b---- 2.0\n')[0]['id'] == 3
+    assert xen_text.parse_xen_list(XL_LIST + 'Name 512 1 0.0\n')[1] == {
+        'name': 'Name', 'id': None, 'mem': 512, 'vcpus': 1, 'state': None, 'time': 0.0}
+
+
+def test_only_the_first_header_is_a_header():
+    text = XL_LIST + 'Name ID Mem VCPUs State Time(s)\n'
+    assert [d['name'] for d in xen_text.parse_xen_list(text)] == ['Domain-0']
+
+
+@pytest.mark.parametrize('time_text', ['nan', 'NaN', 'inf', '-inf', 'Infinity', '1e999', '1e5', '-1.0', '+3.0', '1_0.0',
+                                       '9' * 400 + '.0', '0x10'])
+def test_times_json_cannot_carry_are_null(time_text):
+    domains = xen_text.parse_xen_list(XL_LIST + 'web1 5 512 1 -b---- %s\n' % time_text)
+    for domain in domains:
+        assert domain['time'] is None or domain['time'] == domain['time'] and abs(domain['time']) < 1e300
+    json.dumps(domains, allow_nan=False)  # strict JSON: raises on nan/inf
+
+
+@pytest.mark.parametrize('value', ['nan', 'inf', '9' * 400 + '.5', '9' * 5000, '-' + '9' * 5000, '\u0663', '\u00b3'])
+def test_info_values_stay_strict_json(value):
+    info = xen_text.parse_xen_info('total_memory           : %s\nfree_memory            : %s\n' % (value, value))
+    json.dumps(info, allow_nan=False)
+    assert info['total_memory'] == value or isinstance(info['total_memory'], (int, float))
+
+
+@pytest.mark.parametrize('line', [
+    ' ' * 200000, 'a' + ' ' * 200000 + 'b', 'x' * 200000, 'a:' * 100000, 'key' + ' ' * 100000 + ': v',
+    '\t' * 100000 + ':', 'Domain-0 ' + '1 ' * 100000,
+])
+def test_parsers_are_linear_on_long_lines(line):
+    started = time.time()
+    xen_text.parse_xen_info(line + '\n')
+    xen_text.parse_xen_list(line + '\n')
+    assert time.time() - started < 1.5
+
+
+@pytest.mark.parametrize('features', [
+    None, '', '\n', 'zz', '0xZZ', '\u0663', '1_0', '\0', 'f' * 1000, '08 00', '-800', '+800', '0x', '\ufffd',
+])
+def test_xen_without_xenfs_and_unusable_features_is_unknown(features):
+    assert xen_text.xen_role('xen\n', None, features) == 'unknown'
+
+
+@pytest.mark.parametrize('features,role', [('00000800\n', 'dom0'), ('0x800', 'dom0'), ('000020f0\n', 'domU'), ('0', 'domU')])
+def test_readable_features_decide(features, role):
+    assert xen_text.xen_role('xen\n', None, features) == role
+
+
+def test_release_sort_key_takes_hostile_numbers():
+    releases = ['5.' + '9' * 5000, '5.10', '5.9', '\u0663.1', '5.09']
+    assert sorted(releases, key=xen_text.release_sort_key)[:3] == ['5.9', '5.09', '5.10']
