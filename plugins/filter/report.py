@@ -179,7 +179,8 @@ def _only_32bit_xen(cpu, blocking_ids):
     THIRTY_TWO_BIT_XEN_PLATFORMS. cpu_virt_facts' xen_capable is false for it (it means: current Xen).
     """
     flags = _mapping(cpu.get('flags'))
-    statuses = [_mapping(c).get('status') for c in cpu.get('checks') or [] if _mapping(c).get('id') == PAE_CHECK]
+    checks = cpu.get('checks') if isinstance(cpu.get('checks'), (list, tuple)) else []
+    statuses = [_mapping(c).get('status') for c in checks if _mapping(c).get('id') == PAE_CHECK]
     return (blocking_ids == [BITS_CHECK] and statuses == ['pass'] and _is_x86(cpu.get('arch'))
             and flags.get('pae') is True and flags.get('lm') is False)
 
