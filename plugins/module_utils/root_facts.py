@@ -210,4 +210,3 @@ def read_device_at(root, relpath, offset, size):
     finally:
         os.close(fd)
     return data if len(data) == size else None
-

@@ -56,8 +56,10 @@ notes:
     locked off or CPUID says so; otherwise C(hvm.capable) and C(bios_disabled) are null and the C(hvm) check warns
     'VT-x absent or disabled by firmware: check the BIOS setting'. Linux keeps C(svm) listed when AMD firmware sets
     SVMDIS, so an AMD CPU without C(svm) has no AMD-V."
-  - When C(/proc/cpuinfo) cannot be read, every entry of C(flags) is null and C(xen_capable) is false with the C(pae) and
-    C(64bit) checks C(unknown).
+  - When C(/proc/cpuinfo) cannot be read or understood (empty, garbage, an x86 CPU without its C(flags) line), every entry
+    of C(flags) is null, C(xen_capable) is null and the C(pae), C(64bit) and C(hvm) checks are C(unknown).
+  - When Xen runs but its role cannot be read (see M(xenhost.dom0.xen_facts), role C(unknown)), a missing vmx/svm flag proves
+    nothing (a dom0 hides it), so C(hvm.capable) is null and the C(hvm), C(iommu) and C(firmware) checks are C(unknown).
   - On POWER the endianness is not visible in C(/proc/cpuinfo); with O(root) other than C(/) and no C(proc/sys/kernel/arch),
     C(arch) is C(ppc64).
 seealso:
@@ -174,7 +176,9 @@ ansible_facts:
           sample:
             - {id: pae, status: fail, message: "The CPU has no PAE (no \"pae\" flag). ..."}
         xen_capable:
-          description: Whether Xen can run on this CPU at all (see the notes for what it means on each architecture).
+          description:
+            - Whether Xen can run on this CPU at all (see the notes for what it means on each architecture).
+            - Null (unknown) when C(/proc/cpuinfo) could not be read or understood, or the C(pae)/C(64bit) check is C(unknown).
           type: bool
           returned: always
           sample: true

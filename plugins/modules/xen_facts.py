@@ -37,6 +37,8 @@ attributes:
 notes:
   - A kernel counts as dom0-capable when its C(/boot/config-<release>) has C(CONFIG_XEN_DOM0=y) (pvops kernels) or
     C(CONFIG_XEN_PRIVILEGED_GUEST=y) (the old xenified kernels such as RHEL 5's kernel-xen, which have no CONFIG_XEN_DOM0).
+  - A C(proc/sys/kernel/osrelease) naming anything but one file in C(boot/) (a slash, a NUL or other control character) gives
+    C(kernel.config) and C(kernel.dom0_capable) null.
 seealso:
   - module: xenhost.dom0.cpu_virt_facts
 '''
@@ -73,7 +75,9 @@ ansible_facts:
           returned: always
           sample: true
         role:
-          description: C(dom0) (the control domain), C(domU) (a guest) or C(none) (not on Xen).
+          description:
+            - C(dom0) (the control domain), C(domU) (a guest), C(none) (not on Xen) or C(unknown) (Xen runs, but neither
+              C(/proc/xen/capabilities) nor a readable C(/sys/hypervisor/properties/features) tells which).
           type: str
           returned: always
           sample: dom0
@@ -125,7 +129,9 @@ ansible_facts:
               type: str
           sample: {release: 6.1.0-27-amd64, dom0_capable: true, config: /boot/config-6.1.0-27-amd64}
         boot_kernels:
-          description: Every C(/boot/config-*) under O(root), in version order.
+          description:
+            - Every C(/boot/config-*) under O(root), in version order (names with a slash or control character are left out).
+            - Only the 64 newest files are read; older ones are listed with C(dom0_capable) null, as is an unreadable one.
           type: list
           elements: dict
           returned: always

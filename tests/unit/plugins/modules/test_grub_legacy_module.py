@@ -166,8 +166,8 @@ def saved_menu(tmp_path):
 
 
 @pytest.mark.parametrize('make', [
-    pytest.param(lambda p: os.mkdir(p), id='directory'),
-    pytest.param(lambda p: os.mkfifo(p), id='fifo'),
+    pytest.param(os.mkdir, id='directory'),
+    pytest.param(os.mkfifo, id='fifo'),
     pytest.param(lambda p: os.symlink('/dev/zero', p), id='link-to-dev-zero'),
     pytest.param(lambda p: open(p, 'wb').truncate(10 * 1024 ** 3), id='10GiB'),
     pytest.param(lambda p: os.symlink('default', p), id='link-loop'),
