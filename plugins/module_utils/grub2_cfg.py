@@ -39,6 +39,11 @@ _ID_OPTIONS = ('--id', '$menuentry_id_option', '${menuentry_id_option}')
 _VALUE_OPTIONS = ('--class', '--users', '--hotkey') + _ID_OPTIONS
 _XEN_IMAGE_RE = re.compile(r'^xen(?:$|[.-])', re.I)
 _DEVICE_PREFIX_RE = re.compile(r'^\([^)]*\)')
+_INDEX_RE = re.compile(r'[0-9]+\Z')
+# Where GRUB cannot write grubenv, so save_env (which clears next_entry after a one-time boot) fails: the list
+# Debian's /etc/grub.d/00_header (2.06) checks with grub-probe before it enables recordfail.
+UNWRITABLE_ABSTRACTIONS = ('diskfilter', 'lvm')
+UNWRITABLE_FS = ('btrfs', 'cpiofs', 'newc', 'odc', 'romfs', 'squash4', 'tarfs', 'zfs')
 
 
 class Grub2ParseError(Exception):
@@ -389,7 +394,7 @@ def resolve(config, value):
     if value is not None and value != '':
         for part in split_path(value):
             item = None
-            if part.isdigit():
+            if _INDEX_RE.match(part):  # ASCII digits only: str.isdigit() also takes '³' and '٣'
                 if int(part) < len(level):
                     item = level[int(part)]
             else:
@@ -479,3 +484,74 @@ def describe(config, root='/', exists=None, default=None, env=None):
         'default': result,
         'blscfg': config.uses_blscfg,
     }
+
+
+def grubenv_unwritable_reason(fs, abstractions):
+    """Why GRUB cannot write grubenv at boot (so a one-time entry would never be cleared), or None.
+
+    fs, abstractions: what ``grub-probe --target=fs`` / ``--target=abstraction`` print for the grubenv's directory
+    (None when unknown: then the reason says so, since a trial boot must be sure to end).
+    """
+    if fs is None or abstractions is None:
+        return 'grub-probe could not tell the file system under grubenv'
+    for name in abstractions.split():
+        if name in UNWRITABLE_ABSTRACTIONS:
+            return 'grubenv lies on %s, which GRUB cannot write' % name
+    if fs.strip() in UNWRITABLE_FS:
+        return 'grubenv lies on %s, which GRUB cannot write' % fs.strip()
+    return None
+
+
+def _first_xen_entry(facts):
+    xen = [e for e in facts['entries'] if e['xen']]
+    top = [e for e in xen if '>' not in e['index_path']]
+    return (top or xen or [None])[0]
+
+
+def boot_plan(facts, trial, next_entry=None, unwritable_reason=None, menu='grub.cfg'):
+    """What xen_bootloader does with a generated menu: the one decision, with its error messages.
+
+    facts: describe()'s result for the menu as it is now. trial: boot Xen once (next_entry) and keep the
+    permanent default, or make Xen the permanent default. Returns
+    {mode: 'trial'|'permanent', xen_entry, fallback, next_entry, set_next_entry, errors}. A trial is needed only
+    while the permanent default is not Xen; errors stop the role before anyone reboots.
+    """
+    errors = []
+    default = facts['default']
+    xen = _first_xen_entry(facts)
+    plan = {'mode': 'permanent', 'xen_entry': xen, 'fallback': None, 'next_entry': None, 'set_next_entry': False,
+            'errors': errors}
+    if xen is None:
+        errors.append('%s has no Xen hypervisor entry, so this host would not boot Xen. Check that /boot/xen-*.gz exists'
+                      ' (package xen-hypervisor-*), that /etc/grub.d/20_linux_xen is executable and that a kernel has'
+                      ' CONFIG_XEN_DOM0=y in /boot/config-*, then run update-grub and look for its "Found ... xen" lines.'
+                      % menu)
+        return plan
+    if trial and not default['is_xen']:
+        plan['mode'] = 'trial'
+        plan['fallback'] = default['resolved_title']
+        plan['next_entry'] = xen['id'] or xen['path']
+        plan['set_next_entry'] = next_entry != plan['next_entry']
+        if not xen['files_exist']:
+            errors.append('The Xen entry "%s" names files that do not exist: %s. Reinstall the kernel or hypervisor'
+                          ' package, or run update-initramfs -u, then update-grub.'
+                          % (xen['title'], ', '.join(xen['missing_files'])))
+        if not default['found'] or not default['files_exist']:
+            errors.append('The permanent boot default (%s) does not resolve to a bootable entry (%s), so a failed trial'
+                          ' boot into Xen could not come back. Fix GRUB_DEFAULT in /etc/default/grub first.'
+                          % (default['setting'], ', '.join(default['missing_files']) or 'no such entry'))
+        if unwritable_reason:
+            errors.append('A trial boot needs GRUB to clear its one-time entry (next_entry) at boot, but %s: every'
+                          ' reboot would try Xen again. Set xen_bootloader_trial_boot=false to make Xen the default'
+                          ' without a trial (have console access ready).' % unwritable_reason)
+        return plan
+    if not default['is_xen']:
+        errors.append('The GRUB default (%s) resolves to "%s", which does not boot Xen. Xen entries in %s: %s. Check'
+                      ' GRUB_DEFAULT in /etc/default/grub and XEN_OVERRIDE_GRUB_DEFAULT in /etc/default/grub.d/xen.cfg'
+                      ' (a later file in /etc/default/grub.d may override it).'
+                      % (default['setting'], default['resolved_title'], menu, '; '.join(facts['xen_entries'])))
+    elif not default['files_exist']:
+        errors.append('The default boot entry "%s" names files that do not exist: %s. Reinstall the kernel or hypervisor'
+                      ' package, or run update-initramfs -u, then update-grub.'
+                      % (default['resolved_title'], ', '.join(default['missing_files'])))
+    return plan

@@ -52,6 +52,15 @@ options:
       - A GRUB_DEFAULT value to resolve instead of the one C(grub.cfg) / C(grubenv) set, for example the value a role
         is about to configure. V(saved) means C(${saved_entry}) from O(grubenv).
     type: str
+  plan:
+    description:
+      - Also decide what C(xenhost.dom0.xen_bootloader) does with this menu, returned as RV(plan).
+      - V(trial) - boot Xen once through C(next_entry) in C(grubenv) while the permanent default stays; fails the plan
+        when GRUB could not clear C(next_entry) at boot (C(grubenv) on LVM, RAID, btrfs or ZFS, checked with
+        C(grub-probe) as Debian's C(00_header) does), or when the permanent default could not boot the old system.
+      - V(permanent) - the default must already be a Xen entry whose files exist.
+    type: str
+    choices: [trial, permanent]
 attributes:
   check_mode:
     support: full
@@ -206,6 +215,30 @@ default:
       description: Its files that were not found.
       type: list
       elements: str
+plan:
+  description: With O(plan) - what to do next, and why not.
+  returned: when O(plan) is given
+  type: dict
+  contains:
+    mode:
+      description: V(trial) while the permanent default is not Xen and a trial was asked for, else V(permanent).
+      type: str
+    xen_entry:
+      description: The Xen entry to boot (the first top-level one), as in RV(entries).
+      type: dict
+    fallback:
+      description: In a trial, the title of the permanent default a failed boot comes back to.
+      type: str
+    next_entry:
+      description: In a trial, the value to set as C(next_entry) (the Xen entry's id, which does not change with titles).
+      type: str
+    set_next_entry:
+      description: Whether C(grubenv) holds another C(next_entry) now.
+      type: bool
+    errors:
+      description: Why rebooting now would not boot Xen or would not come back; empty when it is safe.
+      type: list
+      elements: str
 '''
 
 import os
@@ -221,6 +254,21 @@ def _read(path):
         return handle.read().decode('utf-8', 'replace')
 
 
+def _grubenv_unwritable(module, root, grubenv):
+    """Why GRUB could not write grubenv at boot, or None; only the live root can be probed."""
+    if os.path.realpath(root) != '/':
+        return None
+    probe = module.get_bin_path('grub-probe') or module.get_bin_path('grub2-probe')
+    if probe is None:
+        return grub2_cfg.grubenv_unwritable_reason(None, None)
+    directory = os.path.dirname(grubenv)
+    answers = []
+    for target in ('fs', 'abstraction'):
+        rc, out, dummy = module.run_command([probe, '--target=%s' % target, directory])
+        answers.append(out.strip() if rc == 0 else None)
+    return grub2_cfg.grubenv_unwritable_reason(answers[0], answers[1])
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
@@ -228,6 +276,7 @@ def main():
             grubenv=dict(type='path'),
             root=dict(type='path', default='/'),
             default=dict(type='str'),
+            plan=dict(type='str', choices=['trial', 'permanent']),
         ),
         supports_check_mode=True,
     )
@@ -261,6 +310,12 @@ def main():
     if default == 'saved':
         default = '${saved_entry}'
     facts = grub2_cfg.describe(config, root=root, exists=os.path.isfile, default=default, env=env)
+    if module.params['plan']:
+        reason = None
+        if module.params['plan'] == 'trial':
+            reason = _grubenv_unwritable(module, root, grubenv)
+        facts['plan'] = grub2_cfg.boot_plan(facts, module.params['plan'] == 'trial', next_entry=env.get('next_entry'),
+                                            unwritable_reason=reason, menu=path)
     module.exit_json(
         changed=False,
         path=path,

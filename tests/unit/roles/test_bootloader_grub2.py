@@ -5,17 +5,22 @@ Runs the role's grub2.yml against a copy of a recorded Debian 12 /boot in pytest
 update-grub command are overridden with -e (extra vars beat the platform vars), so this machine is not touched.
 """
 
+import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import time
 
 from .conftest import REPO, run_playbook
 
 GRUB_FIXTURES = os.path.join(REPO, 'tests', 'unit', 'fixtures', 'grub')
+# As xen_bootloader leaves Debian's xen.cfg (without trial, nothing asked for).
 XEN_CFG = '''XEN_OVERRIDE_GRUB_DEFAULT=1
 GRUB_CMDLINE_XEN_DEFAULT=""
+# xenhost.dom0 manages these hypervisor options:
+GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT="${GRUB_CMDLINE_LINUX_DEFAULT} panic=10"
 if [ "$XEN_OVERRIDE_GRUB_DEFAULT" = "" ]; then
   echo "WARNING: GRUB_DEFAULT changed to boot into Xen by default!" >&2
 fi
@@ -40,7 +45,7 @@ def _host(tmp_path, update_script):
     return str(script)
 
 
-def _run(playbook_dir, tmp_path, script, *extra):
+def _run(playbook_dir, tmp_path, script, *extra, trial=False):
     return run_playbook(
         os.path.join(playbook_dir, 'grub2_in_dir.yml'),
         '-e', 'ansible_python_interpreter=%s' % sys.executable,
@@ -48,7 +53,9 @@ def _run(playbook_dir, tmp_path, script, *extra):
         '-e', 'xen_bootloader_grub2_cfg_path=%s' % (tmp_path / 'boot' / 'grub' / 'grub.cfg'),
         '-e', '__xen_bootloader_grub2_xen_cfg=%s' % (tmp_path / 'xen.cfg'),
         '-e', '__xen_bootloader_grub2_defaults=%s' % (tmp_path / 'grub'),
-        '-e', '{"__xen_bootloader_grub2_update_command": ["%s"], "xen_bootloader_backup": false}' % script, *extra)
+        '-e', '{"__xen_bootloader_grub2_update_command": ["%s"], "xen_bootloader_backup": false}' % script,
+        '-e', '{"__xen_bootloader_grub2_reboot_command": ["%s"]}' % (tmp_path / 'grub-reboot'),
+        '-e', 'xen_bootloader_trial_boot=%s' % trial, *extra)
 
 
 def test_identical_menu_is_no_change_and_asks_for_no_reboot(playbook_dir, tmp_path):
@@ -85,12 +92,12 @@ def test_hypervisor_options_set_by_hand_are_kept(playbook_dir, tmp_path):
     args = ('-e', '{"xen_bootloader_dom0_mem": "1024M", "xen_bootloader_extra_args": ["console=com1"]}')
     rc, out = _run(playbook_dir, tmp_path, script, *args)
     assert rc == 0, out
-    assert _xen_cmdline(tmp_path) == 'GRUB_CMDLINE_XEN_DEFAULT="ucode=scan dom0_mem=1024M,max:1024M console=com1"'
+    assert _xen_cmdline(tmp_path) == "GRUB_CMDLINE_XEN_DEFAULT='ucode=scan dom0_mem=1024M,max:1024M console=com1'"
     # Already merged: the second run leaves the file alone.
     rc, out = _run(playbook_dir, tmp_path, script, *args)
     assert rc == 0, out
-    assert re.search(r'Set the hypervisor command line\] \*+\nok', out), out
-    assert _xen_cmdline(tmp_path) == 'GRUB_CMDLINE_XEN_DEFAULT="ucode=scan dom0_mem=1024M,max:1024M console=com1"'
+    assert re.search(r'Set the Xen settings\] \*+\n(ok: .*\n)+\nTASK', out), out
+    assert _xen_cmdline(tmp_path) == "GRUB_CMDLINE_XEN_DEFAULT='ucode=scan dom0_mem=1024M,max:1024M console=com1'"
 
 
 def test_commented_template_line_becomes_the_setting(playbook_dir, tmp_path):
@@ -99,4 +106,125 @@ def test_commented_template_line_becomes_the_setting(playbook_dir, tmp_path):
     (tmp_path / 'xen.cfg').write_text(XEN_CFG.replace('GRUB_CMDLINE_XEN_DEFAULT=""', '#GRUB_CMDLINE_XEN_DEFAULT=""'))
     rc, out = _run(playbook_dir, tmp_path, script, '-e', '{"xen_bootloader_dom0_mem": "2G"}')
     assert rc == 0, out
-    assert _xen_cmdline(tmp_path) == 'GRUB_CMDLINE_XEN_DEFAULT="dom0_mem=2G,max:2G"'
+    assert _xen_cmdline(tmp_path) == "GRUB_CMDLINE_XEN_DEFAULT='dom0_mem=2G,max:2G'"
+
+
+# The trial boot. This update-grub stands in for Debian's: it writes the default as 00_header does, from
+# XEN_OVERRIDE_GRUB_DEFAULT in xen.cfg (1: the Xen entry's title; otherwise GRUB_DEFAULT, here 0).
+UPDATE_GRUB_LIKE_DEBIAN = r"""
+if grep -q '^XEN_OVERRIDE_GRUB_DEFAULT=1' XENCFG; then d='Debian GNU\/Linux, with Xen hypervisor'; else d='@DEFAULT@'; fi
+sed -i "s/^   set default=\"[^\$]*\"$/   set default=\"$d\"/" CFG
+"""
+XEN_ID = 'xen-gnulinux-simple-3f6c1b0e-8d7a-4a52-b1c9-6e2d0f4a9b17'
+
+
+def _trial_host(tmp_path, default='0'):
+    script = _host(tmp_path, UPDATE_GRUB_LIKE_DEBIAN.replace('XENCFG', str(tmp_path / 'xen.cfg')).replace('@DEFAULT@', default))
+    # Debian's packaged xen.cfg: nothing set, XEN_OVERRIDE_GRUB_DEFAULT only as a comment.
+    (tmp_path / 'xen.cfg').write_text(XEN_CFG.replace('XEN_OVERRIDE_GRUB_DEFAULT=1', '#XEN_OVERRIDE_GRUB_DEFAULT=')
+                                      .replace('GRUB_CMDLINE_XEN_DEFAULT=""', '#GRUB_CMDLINE_XEN_DEFAULT=""'))
+    reboot = tmp_path / 'grub-reboot'
+    # Like grub-reboot: grub-editenv set next_entry=ENTRY (one call per line in a log, to count them).
+    reboot.write_text('#!/bin/sh\necho "$1" >> %s\nprintf "# GRUB Environment Block\\nnext_entry=%%s\\n" "$1" > %s\n'
+                      % (tmp_path / 'grub-reboot.log', tmp_path / 'boot' / 'grub' / 'grubenv'))
+    reboot.chmod(0o755)
+    return script
+
+
+def test_trial_keeps_the_default_and_boots_xen_once_by_id(playbook_dir, tmp_path):
+    script = _trial_host(tmp_path)
+    rc, out = _run(playbook_dir, tmp_path, script, '-e', '{"xen_bootloader_dom0_mem": "1024M"}', trial=True)
+    assert rc == 0, out
+    cfg = (tmp_path / 'xen.cfg').read_text()
+    assert 'XEN_OVERRIDE_GRUB_DEFAULT=0\n' in cfg
+    grub_cfg = (tmp_path / 'boot' / 'grub' / 'grub.cfg').read_text()
+    assert '   set default="0"\n' in grub_cfg            # the permanent default is still the plain kernel
+    assert (tmp_path / 'grub-reboot.log').read_text() == XEN_ID + '\n'
+    assert 'Trial boot: the next boot only starts "Debian GNU/Linux, with Xen hypervisor"' in out
+    assert 'the permanent\ndefault stays "Debian GNU/Linux"' in out or 'default stays "Debian GNU/Linux"' in out, out
+    # Second run: next_entry is armed already, nothing changes and grub-reboot is not run again.
+    rc, out = _run(playbook_dir, tmp_path, script, '-e', '{"xen_bootloader_dom0_mem": "1024M"}', trial=True)
+    assert rc == 0, out
+    assert re.search(r'changed=0\s+unreachable=0\s+failed=0', out), out
+    assert (tmp_path / 'grub-reboot.log').read_text() == XEN_ID + '\n'
+
+
+def test_trial_refused_when_the_permanent_default_cannot_boot(playbook_dir, tmp_path):
+    script = _trial_host(tmp_path, default='Debian GNU\\/Linux 99')   # GRUB_DEFAULT names no entry
+    rc, out = _run(playbook_dir, tmp_path, script, trial=True)
+    assert rc != 0, out
+    assert 'does not resolve to a bootable entry' in out, out
+    assert not (tmp_path / 'grub-reboot.log').exists()
+
+
+def test_without_trial_the_xen_entry_becomes_the_default(playbook_dir, tmp_path):
+    script = _trial_host(tmp_path)
+    rc, out = _run(playbook_dir, tmp_path, script, trial=False)
+    assert rc == 0, out
+    assert 'XEN_OVERRIDE_GRUB_DEFAULT=1\n' in (tmp_path / 'xen.cfg').read_text()
+    assert 'Boot default: Debian GNU/Linux, with Xen hypervisor' in out
+    assert not (tmp_path / 'grub-reboot.log').exists()
+
+
+def _sourced(tmp_path, name):
+    """What sh gives ``name`` after sourcing xen.cfg, as update-grub does."""
+    return subprocess.run(['sh', '-c', '. "$1" 2>/dev/null; printf %%s "$%s"' % name, 'sh', str(tmp_path / 'xen.cfg')],
+                          stdout=subprocess.PIPE, universal_newlines=True, check=True).stdout
+
+
+def test_trailing_comment_and_dropped_options(playbook_dir, tmp_path):
+    script = _host(tmp_path, 'touch CFG')
+    (tmp_path / 'xen.cfg').write_text(XEN_CFG.replace('GRUB_CMDLINE_XEN_DEFAULT=""',
+                                                      'GRUB_CMDLINE_XEN_DEFAULT="ucode=scan"   # microcode from the initrd'))
+    rc, out = _run(playbook_dir, tmp_path, script, '-e', '{"xen_bootloader_extra_args": ["iommu=force", "console=com1"]}')
+    assert rc == 0, out
+    assert _sourced(tmp_path, 'GRUB_CMDLINE_XEN_DEFAULT') == 'ucode=scan iommu=force console=com1'
+    # iommu=force no longer asked for: the role removes what it had set; ucode=scan, set by hand, stays.
+    rc, out = _run(playbook_dir, tmp_path, script, '-e', '{"xen_bootloader_extra_args": ["console=com1"]}')
+    assert rc == 0, out
+    assert _sourced(tmp_path, 'GRUB_CMDLINE_XEN_DEFAULT') == 'ucode=scan console=com1'
+    assert _sourced(tmp_path, 'GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT') == ' panic=10'  # GRUB_CMDLINE_LINUX_DEFAULT unset here
+
+
+def test_dom0_panic_line_removed_with_zero(playbook_dir, tmp_path):
+    script = _host(tmp_path, 'touch CFG')
+    rc, out = _run(playbook_dir, tmp_path, script, '-e', 'xen_bootloader_dom0_panic_seconds=30')
+    assert rc == 0, out
+    assert 'GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT="${GRUB_CMDLINE_LINUX_DEFAULT} panic=30"\n' in (tmp_path / 'xen.cfg').read_text()
+    rc, out = _run(playbook_dir, tmp_path, script, '-e', 'xen_bootloader_dom0_panic_seconds=0')
+    assert rc == 0, out
+    assert 'GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT' not in (tmp_path / 'xen.cfg').read_text()
+
+
+HOSTILE = [
+    'a";touch PWNED;"',
+    '$(touch PWNED)',
+    '`touch PWNED`',
+    "x';touch PWNED;'",
+    'console=com1\ntouch PWNED',
+    'a b',
+    'x#y',
+]
+
+
+def test_hostile_options_never_reach_the_file(playbook_dir, tmp_path):
+    # Straight into grub2.yml, past check_inputs: the filter refuses them on its own too.
+    script = _host(tmp_path, 'touch CFG')
+    before = (tmp_path / 'xen.cfg').read_text()
+    for value in HOSTILE:
+        value = value.replace('PWNED', str(tmp_path / 'pwned'))
+        rc, out = _run(playbook_dir, tmp_path, script, '-e', json.dumps({'xen_bootloader_extra_args': [value]}))
+        assert rc != 0, out
+        assert 'refused hypervisor options' in out, out
+        assert (tmp_path / 'xen.cfg').read_text() == before
+    assert not (tmp_path / 'pwned').exists()
+
+
+def test_unreadable_setting_is_refused_not_guessed(playbook_dir, tmp_path):
+    script = _host(tmp_path, 'touch CFG')
+    for line in ('GRUB_CMDLINE_XEN_DEFAULT="$(hostname)"', 'GRUB_CMDLINE_XEN_DEFAULT="ucode=scan', 'GRUB_CMDLINE_XEN_DEFAULT=a reboot'):
+        (tmp_path / 'xen.cfg').write_text(XEN_CFG.replace('GRUB_CMDLINE_XEN_DEFAULT=""', line))
+        rc, out = _run(playbook_dir, tmp_path, script, '-e', '{"xen_bootloader_dom0_mem": "1024M"}')
+        assert rc != 0, out
+        assert re.search(r'line 2 (sets|runs a command after setting) GRUB_CMDLINE_XEN_DEFAULT', out), out
+        assert line in (tmp_path / 'xen.cfg').read_text()

@@ -21,7 +21,7 @@ def _site(*extra):
 @pytest.mark.parametrize('assignment, expected', [
     ('xen_toolstack_autoballoon=sometimes', 'value of xen_toolstack_autoballoon must be one of'),
     ('xen_reboot_timeout=long', 'xen_reboot_timeout'),
-    ('xen_bootloader_dom0_mem=lots', "xen_bootloader_dom0_mem must be a size with unit such as 1024M or 4G (got 'lots')"),
+    ('xen_bootloader_dom0_mem=lots', "xen_bootloader_dom0_mem must be a size with unit K, M, G or T such as 1024M or 4G, got 'lots'"),
 ])
 def test_bad_variable_of_a_later_role_fails_before_preflight(assignment, expected):
     rc, out = _site('-e', assignment)

@@ -1,0 +1,125 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, xenhost maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Debian's /etc/default/grub.d/xen.cfg: read its settings as sh would, plan the lines the role writes.
+
+update-grub sources the file as root, so what is read is parsed with sh's quoting rules (shlex, POSIX mode,
+comments), and what is written is quoted with them (shlex.quote) from values that passed module_utils/inputs.py.
+A setting this code cannot read exactly (shell expansions, a quote left open, a command after the value) is
+refused with its line number instead of being guessed at: the sysadmin fixes it by hand.
+
+The options the role put on GRUB_CMDLINE_XEN_DEFAULT are recorded by name on a comment line (MANAGED_PREFIX),
+so an option dropped from xen_bootloader_extra_args is removed on the next run while options set by hand stay.
+Pure functions: no I/O.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import re
+import shlex
+
+from ansible_collections.xenhost.dom0.plugins.module_utils.grub_legacy import merge_args
+
+CMDLINE_VAR = 'GRUB_CMDLINE_XEN_DEFAULT'
+OVERRIDE_VAR = 'XEN_OVERRIDE_GRUB_DEFAULT'
+LINUX_XEN_VAR = 'GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT'
+MANAGED_PREFIX = '# xenhost.dom0 manages these hypervisor options:'
+
+
+class SettingError(ValueError):
+    """A setting in the file that sh would read differently from what this code can tell."""
+
+
+def _assignment_re(name):
+    return re.compile(r'^[ \t]*(?:export[ \t]+)?%s=(.*)$' % re.escape(name))
+
+
+def read_setting(text, name):
+    """The value sh gives ``name`` after sourcing ``text`` (its last assignment), or None when never assigned.
+
+    See read_assignment, which also returns the line.
+    """
+    return read_assignment(text, name)[0]
+
+
+def read_assignment(text, name):
+    """(value, line) of the last assignment of ``name`` in sh ``text``; (None, None) when never assigned.
+
+    Raises SettingError for an assignment that uses expansions or command substitution, leaves a quote open
+    or is followed by a command.
+    """
+    pattern = _assignment_re(name)
+    value = found = None
+    for number, line in enumerate(text.splitlines(), 1):
+        match = pattern.match(line)
+        if not match:
+            continue
+        rest = match.group(1)
+        if '$' in rest or '`' in rest or '\\' in rest:
+            raise SettingError('line %d sets %s with a shell expansion or escape (%s); set it to plain options by hand'
+                               % (number, name, line.strip()))
+        try:
+            words = shlex.split(rest, comments=True, posix=True)
+        except ValueError:
+            raise SettingError('line %d sets %s with a quote left open (%s); close it by hand' % (number, name, line.strip()))
+        if len(words) > 1:
+            raise SettingError('line %d runs a command after setting %s (%s); quote the value by hand'
+                               % (number, name, line.strip()))
+        value = words[0] if words else ''
+        found = line
+    return value, found
+
+
+def sh_single_quote(value):
+    """``value`` as one sh word in single quotes (nothing inside is expanded; a ' is written '\\'')."""
+    return "'%s'" % value.replace("'", "'\\''")
+
+
+def managed_names(text):
+    """Names of the options the role wrote last time (from its MANAGED_PREFIX comment)."""
+    names = []
+    for line in text.splitlines():
+        if line.startswith(MANAGED_PREFIX):
+            names = line[len(MANAGED_PREFIX):].split()
+    return names
+
+
+def _key(option):
+    return option.split('=', 1)[0]
+
+
+def plan(text, wanted, trial=False, proven=False, panic_seconds=0):
+    """The lines to set in xen.cfg: {'cmdline', 'managed', 'override', 'linux_xen', 'current', 'merged', 'trial'}.
+
+    wanted: the hypervisor options the role asks for (already valid).
+    trial: the first boot with these options is to be a one-time trial. proven: the host runs as dom0 now, under
+    a Xen booted with every wanted option. XEN_OVERRIDE_GRUB_DEFAULT=1 (update-grub makes the Xen entry GRUB's
+    default) unless a trial is due, when it is 0 so GRUB_DEFAULT stays the sysadmin's until Xen has proven itself.
+    panic_seconds > 0: dom0's kernel line gets panic=N in Xen boots only (GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT,
+    which 20_linux_xen uses instead of GRUB_CMDLINE_LINUX_DEFAULT; it is set to that plus panic=N, so the native
+    options still apply). linux_xen is None when panic_seconds is 0 (the line is removed).
+    Raises SettingError when the current setting cannot be read exactly.
+    """
+    current, line = read_assignment(text, CMDLINE_VAR)
+    current = current or ''
+    wanted_keys = set(_key(o) for o in wanted)
+    dropped = set(managed_names(text)) - wanted_keys
+    kept = [o for o in current.split() if _key(o) not in dropped]
+    merged = merge_args(' '.join(kept), list(wanted)) if (kept or wanted) else ''
+    merged = ' '.join(merged.split())
+    in_trial = bool(trial) and not proven
+    linux_xen = None
+    if panic_seconds:
+        linux_xen = '%s="${GRUB_CMDLINE_LINUX_DEFAULT} panic=%d"' % (LINUX_XEN_VAR, int(panic_seconds))
+    return {
+        'current': current,
+        'merged': merged,
+        # A line that already sets exactly this value is kept as written (no rewrite, no change).
+        'cmdline': line if (line is not None and current == merged and line.startswith(CMDLINE_VAR + '='))
+        else '%s=%s' % (CMDLINE_VAR, sh_single_quote(merged)),
+        'managed': ('%s %s' % (MANAGED_PREFIX, ' '.join(sorted(wanted_keys)))).rstrip(),
+        'override': '%s=%d' % (OVERRIDE_VAR, 0 if in_trial else 1),
+        'linux_xen': linux_xen,
+        'trial': in_trial,
+    }

@@ -1,0 +1,227 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, xenhost maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one validation layer for values that reach a root shell, a file root sources, or the boot command line.
+
+Every role variable with a format is checked here (RULES, by variable name), by the action
+xenhost.dom0.check_inputs before any change, and the modules that write such values call the
+same functions. A value is accepted only when it matches a strict grammar (full match, so a
+trailing newline is refused) within bounds where a wrong value makes a host unbootable; the
+error names the variable and says what it accepts. Pure functions: no I/O.
+
+Why strict character sets rather than quoting alone: the values land in four languages at once
+(POSIX sh sourcing /etc/default files, GRUB 2's script in grub.cfg, GRUB legacy's menu.lst and
+Xen's own command-line parser). Characters outside the sets have a meaning in at least one.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import re
+
+# A hypervisor option: a name, optionally '=' and a value. The value set covers Xen's documented
+# syntax (com1=115200,8n1  console=com1,vga  cpufreq=xen:performance  loglvl=all/all  iommu=no-intremap)
+# and has no character special to sh, GRUB script or menu.lst (no quotes, $, `, ;, \, #, {, }, blanks).
+_OPTION_RE = re.compile(r'[A-Za-z][A-Za-z0-9_.-]{0,63}(=[A-Za-z0-9_.,:+/@=-]{0,192})?')
+# Hypervisor options the roles own: given in the list they would silently override or defeat them.
+OWNED_OPTIONS = {
+    'dom0_mem': 'set xen_bootloader_dom0_mem instead',
+    'dom0_max_vcpus': 'set xen_bootloader_dom0_max_vcpus instead',
+    'noreboot': 'it keeps a crashed host halted, so a failed boot into Xen cannot fall back by itself',
+    'panic': 'not a Xen option; Xen reboots on panic by itself unless noreboot is given',
+}
+_SIZE_RE = re.compile(r'([1-9][0-9]{0,9})([KMGTkmgt])')
+_SIZE_MIB = {'k': 1.0 / 1024, 'm': 1, 'g': 1024, 't': 1024 * 1024}
+# dom0 below this does not boot a current distribution kernel with its initramfs; Xen itself supports
+# hosts up to 16 TiB on the releases the collection manages.
+DOM0_MEM_MIN_MIB = 256
+DOM0_MEM_MAX_MIB = 16 * 1024 * 1024
+_VCPUS_RE = re.compile(r'([1-9][0-9]{0,3})(?:-([1-9][0-9]{0,3}))?')
+VCPUS_MAX = 4096
+_PATH_RE = re.compile(r'/(?:[A-Za-z0-9_.+-]+/?)*')
+_RELPATH_RE = re.compile(r'[A-Za-z0-9_.+-]+(?:/[A-Za-z0-9_.+-]+)*')
+# Debian (name[:arch][=version]) and RPM package names; no glob characters, nothing a shell expands.
+_PACKAGE_RE = re.compile(r'[A-Za-z0-9][A-Za-z0-9_.+-]{0,99}(?::[a-z0-9-]{1,20})?(?:=[A-Za-z0-9.+~:_-]{1,100})?')
+# The reboot message goes inside double quotes on shutdown's command line (ansible.builtin.reboot builds it).
+_MESSAGE_RE = re.compile(r"[A-Za-z0-9 .,:;()/_+'!?@%=-]{1,200}")
+# The reboot test command is run by a shell: a program and plain words, no shell syntax.
+_COMMAND_RE = re.compile(r'[A-Za-z0-9_./-]{1,100}(?: [A-Za-z0-9_./=:,+@%-]{1,100}){0,10}')
+
+
+def _show(value):
+    return repr(value) if not isinstance(value, str) or len(value) <= 80 else repr(value[:77] + '...')
+
+
+def hypervisor_option_error(option, owned=True):
+    """Why ``option`` cannot go on the Xen command line, or None. owned=False allows the roles' own options."""
+    if not isinstance(option, str):
+        return 'each option must be a string, got %s %s' % (type(option).__name__, _show(option))
+    if not _OPTION_RE.fullmatch(option):
+        return ('%s is not one hypervisor option: name[=value], the value only of letters, digits and _ . , : + / @ = -'
+                ' (no blanks, quotes, $, `, ;, \\ or #)' % _show(option))
+    name = option.split('=', 1)[0]
+    if owned and name in OWNED_OPTIONS:
+        return '%s is refused: %s' % (_show(option), OWNED_OPTIONS[name])
+    return None
+
+
+def hypervisor_options_errors(options, owned=True):
+    """Errors for a list of hypervisor options (a string is refused: lists only)."""
+    if isinstance(options, str) or not isinstance(options, (list, tuple)):
+        return ['must be a list of options such as [com1=115200,8n1, console=com1], got %s %s'
+                % (type(options).__name__, _show(options))]
+    return [e for e in (hypervisor_option_error(o, owned) for o in options) if e]
+
+
+def size_mib(value):
+    """MiB of a Xen size such as 1024M or 4G; None when it is not one."""
+    if not isinstance(value, str):
+        return None
+    match = _SIZE_RE.fullmatch(value)
+    if not match:
+        return None
+    return int(match.group(1)) * _SIZE_MIB[match.group(2).lower()]
+
+
+def dom0_mem_error(value, host_mib=None):
+    """Why ``value`` cannot be dom0's fixed memory, or None. host_mib: the host's RAM when known."""
+    if value == '':
+        return None
+    mib = size_mib(value)
+    if mib is None:
+        return 'must be a size with unit K, M, G or T such as 1024M or 4G, got %s' % _show(value)
+    if mib < DOM0_MEM_MIN_MIB:
+        return 'must be at least %dM, or dom0 cannot boot; got %s' % (DOM0_MEM_MIN_MIB, _show(value))
+    if mib > DOM0_MEM_MAX_MIB:
+        return 'must be at most 16T; got %s' % _show(value)
+    if host_mib and mib >= host_mib:
+        return ('must be less than the host\'s memory (%d MiB), which Xen and the guests share with dom0; got %s'
+                % (host_mib, _show(value)))
+    return None
+
+
+def dom0_max_vcpus_error(value):
+    """Why ``value`` cannot be dom0_max_vcpus (N or MIN-MAX), or None."""
+    if isinstance(value, bool):
+        return 'must be a count such as 2 or a range such as 1-4, got %s' % _show(value)
+    if isinstance(value, int):
+        value = str(value)
+    if value == '':
+        return None
+    match = _VCPUS_RE.fullmatch(value) if isinstance(value, str) else None
+    if not match:
+        return 'must be a count such as 2 or a range such as 1-4, got %s' % _show(value)
+    low, high = int(match.group(1)), int(match.group(2) or match.group(1))
+    if high > VCPUS_MAX:
+        return 'must be at most %d, got %s' % (VCPUS_MAX, _show(value))
+    if low > high:
+        return 'must be a range from low to high such as 1-4, got %s' % _show(value)
+    return None
+
+
+def path_error(value, empty_ok=True):
+    """Why ``value`` cannot be an absolute path written into a root-read file, or None."""
+    if empty_ok and value == '':
+        return None
+    if not isinstance(value, str) or not _PATH_RE.fullmatch(value) or '..' in value.split('/') or len(value) > 255:
+        return ('must be an absolute path of letters, digits and _ . + - without .. (at most 255 characters), got %s'
+                % _show(value))
+    return None
+
+
+def relpath_error(value):
+    if not isinstance(value, str) or not _RELPATH_RE.fullmatch(value) or '..' in value.split('/'):
+        return 'must be a relative path of letters, digits and _ . + - without .., got %s' % _show(value)
+    return None
+
+
+def package_error(value):
+    if not isinstance(value, str) or not _PACKAGE_RE.fullmatch(value):
+        return ('must be a package name (Debian name[:arch][=version] or an RPM name), without glob characters,'
+                ' got %s' % _show(value))
+    return None
+
+
+def _list_of(check, example):
+    def errors(value):
+        if isinstance(value, str) or not isinstance(value, (list, tuple)):
+            return ['must be a list such as %s, got %s %s' % (example, type(value).__name__, _show(value))]
+        return [e for e in (check(item) for item in value) if e]
+    return errors
+
+
+def _one(check):
+    def errors(value):
+        error = check(value)
+        return [error] if error else []
+    return errors
+
+
+def _int_between(low, high):
+    def check(value):
+        if isinstance(value, bool) or not isinstance(value, int) and not (isinstance(value, str) and
+                                                                           re.fullmatch(r'[0-9]{1,9}', value)):
+            return 'must be a whole number from %d to %d, got %s' % (low, high, _show(value))
+        if not low <= int(value) <= high:
+            return 'must be from %d to %d, got %s' % (low, high, _show(value))
+        return None
+    return _one(check)
+
+
+def _matching(regex, what):
+    def check(value):
+        if not isinstance(value, str) or not regex.fullmatch(value):
+            return 'must be %s, got %s' % (what, _show(value))
+        return None
+    return _one(check)
+
+
+def _autoballoon(value):
+    if isinstance(value, bool):
+        return ("must be one of '', auto, on, off as a string: YAML reads unquoted on/off/yes/no as the boolean %s;"
+                " write '%s' in quotes" % (value, 'on' if value else 'off'))
+    if value not in ('', 'auto', 'on', 'off'):
+        return "must be one of '', auto, on, off, got %s" % _show(value)
+    return None
+
+
+# Variable name -> function(value) returning a list of errors. Booleans and choices without a format are
+# left to the roles' argument specs.
+RULES = {
+    'xen_bootloader_dom0_mem': _one(dom0_mem_error),
+    'xen_bootloader_dom0_max_vcpus': _one(dom0_max_vcpus_error),
+    'xen_bootloader_extra_args': hypervisor_options_errors,
+    'xen_bootloader_dom0_panic_seconds': _int_between(0, 3600),
+    'xen_bootloader_grub_legacy_path': _one(path_error),
+    'xen_bootloader_grub2_cfg_path': _one(path_error),
+    'xen_packages_extra': _list_of(package_error, '[xen-tools]'),
+    'xen_packages_apt_cache_valid_time': _int_between(0, 31536000),
+    'xen_packages_media_path': _one(path_error),
+    'xen_packages_media_gpgkey': _one(path_error),
+    'xen_packages_media_subdirs': _list_of(relpath_error, '[Server, VT]'),
+    'xen_toolstack_autoballoon': _one(_autoballoon),
+    'xen_toolstack_xendomains_save_dir': _one(path_error),
+    'xen_virt_manager_extra_packages': _list_of(package_error, '[virt-viewer]'),
+    'xen_virt_manager_apt_cache_valid_time': _int_between(0, 31536000),
+    'xen_reboot_timeout': _int_between(60, 86400),
+    'xen_reboot_msg': _matching(_MESSAGE_RE, "1 to 200 characters of letters, digits, blanks and . , : ; ( ) / _ + ' ! ? @ % = -"),
+    'xen_reboot_test_command': _matching(_COMMAND_RE, 'a program and plain arguments, such as "uptime" (no shell syntax)'),
+}
+
+
+def check_values(values, host_mib=None):
+    """Every error for the variables in ``values`` (name -> value) that RULES knows, as 'name: reason' strings.
+
+    host_mib, when known, also bounds xen_bootloader_dom0_mem by the host's RAM.
+    """
+    errors = []
+    for name in sorted(values):
+        rule = RULES.get(name)
+        if rule is None:
+            continue
+        if name == 'xen_bootloader_dom0_mem' and host_mib:
+            found = _one(lambda v: dom0_mem_error(v, host_mib))(values[name])
+        else:
+            found = rule(values[name])
+        errors.extend('%s %s' % (name, error) for error in found)
+    return errors
