@@ -1,18 +1,48 @@
 # -*- coding: utf-8 -*-
 """xen_preflight on recorded hosts (fixture roots): a CPU without PAE is refused before xen_packages runs."""
 
+import json
 import os
 import re
+import shutil
 import sys
+import tempfile
 
 from .conftest import FACT_HOSTS, run_playbook
 
 
-def _preflight(playbook_dir, host, *extra):
-    return run_playbook(
-        os.path.join(playbook_dir, 'preflight_fixture.yml'), '--check',
-        '-e', 'fixture_root=%s' % os.path.join(FACT_HOSTS, host),
-        '-e', 'ansible_python_interpreter=%s' % sys.executable, *extra)
+def _root(host, images=True, bootloader=True):
+    """A copy of a recorded host with what a booting machine has besides: kernel images and update-grub."""
+    root = os.path.join(tempfile.mkdtemp(prefix='preflight-'), host)
+    shutil.copytree(os.path.join(FACT_HOSTS, host), root, symlinks=True)
+    boot = os.path.join(root, 'boot')
+    os.makedirs(boot, exist_ok=True)
+    if images:
+        for name in os.listdir(boot):
+            if name.startswith('config-'):
+                open(os.path.join(boot, 'vmlinuz-' + name[len('config-'):]), 'w').close()
+    if bootloader:
+        os.makedirs(os.path.join(root, 'usr', 'sbin'))
+        path = os.path.join(root, 'usr', 'sbin', 'update-grub')
+        with open(path, 'w') as f:
+            f.write('#!/bin/sh\n')
+        os.chmod(path, 0o755)
+    return root
+
+
+def _preflight(playbook_dir, host, *extra, **root_options):
+    root = _root(host, **root_options)
+    try:
+        return run_playbook(
+            os.path.join(playbook_dir, 'preflight_fixture.yml'), '--check',
+            '-e', 'fixture_root=%s' % root,
+            # The boot checks read the copy's /boot and look for its update-grub (dpkg-query would ask this machine);
+            # extra vars, since the platform's include_vars would beat play vars.
+            '-e', json.dumps({'__xen_preflight_boot_dir': os.path.join(root, 'boot'),
+                              '__xen_preflight_bootloader_probe': ['test', '-x', os.path.join(root, 'usr/sbin/update-grub')]}),
+            '-e', 'ansible_python_interpreter=%s' % sys.executable, *extra)
+    finally:
+        shutil.rmtree(os.path.dirname(root))
 
 
 def test_cpu_without_pae_is_refused_before_any_change(playbook_dir):
@@ -69,4 +99,20 @@ def test_unreadable_kernel_configs_fail_as_unknown_not_as_non_dom0(playbook_dir,
     assert rc != 0, out
     assert 'Could not tell whether any kernel' in out
     assert 'not built with CONFIG_XEN_DOM0' not in out
+    assert re.search(r'changed=0\s+unreachable=0\s+failed=1', out), out
+
+
+def test_host_without_a_bootloader_is_refused_before_packages(playbook_dir):
+    rc, out = _preflight(playbook_dir, 'kvm-guest-skylake', bootloader=False)
+    assert rc != 0, out
+    assert 'has no bootloader that xenhost.dom0 can make boot Xen' in out, out
+    assert 'xen_packages :' not in out
+    assert re.search(r'changed=0\s+unreachable=0\s+failed=1', out), out
+
+
+def test_host_without_a_kernel_image_is_refused_before_packages(playbook_dir):
+    rc, out = _preflight(playbook_dir, 'kvm-guest-skylake', images=False)
+    assert rc != 0, out
+    assert 'has no kernel image that can run as a Xen dom0 (images: none' in out, out
+    assert 'xen_packages :' not in out
     assert re.search(r'changed=0\s+unreachable=0\s+failed=1', out), out

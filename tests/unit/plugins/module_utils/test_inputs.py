@@ -1,0 +1,158 @@
+# -*- coding: utf-8 -*-
+"""module_utils/inputs.py: every value that reaches a root shell, a root-sourced file or the boot line is checked by
+one grammar; hostile values of each class are refused with the variable named, sane ones pass."""
+
+import subprocess
+
+import pytest
+
+from ansible_collections.xenhost.dom0.plugins.module_utils import inputs
+
+SHELL_HOSTILE = [
+    '$(reboot)', '`reboot`', 'a";reboot;"', "a';reboot;'", 'a;reboot', 'a|reboot', 'a&reboot', 'a>x', 'a<x',
+    '${IFS}', 'a\\"', 'a\nreboot', 'a\rb', 'a\tb', 'a b', 'a\0b', '#comment', 'a#b', 'a{b}', '*', '?', '[a]', '~root',
+    'é=1', 'x=\u202e', '', '=value',
+]
+
+
+@pytest.mark.parametrize('value', SHELL_HOSTILE)
+def test_hostile_hypervisor_options_refused(value):
+    errors = inputs.check_values({'xen_bootloader_extra_args': [value]})
+    assert errors and errors[0].startswith('xen_bootloader_extra_args '), errors
+
+
+@pytest.mark.parametrize('value', ['com1=115200,8n1', 'console=com1,vga', 'iommu=no-intremap', 'ucode=scan',
+                                   'cpufreq=xen:performance', 'loglvl=all/all', 'xpti=dom0=false,domu=true',
+                                   'sched=credit2', 'smt=0', 'no-real-mode', 'dom0=pvh', 'iommu=force'])
+def test_real_xen_options_pass(value):
+    assert inputs.check_values({'xen_bootloader_extra_args': [value]}) == []
+
+
+@pytest.mark.parametrize('value', ['dom0_mem=512M', 'dom0_max_vcpus=4', 'noreboot', 'noreboot=true', 'panic=10'])
+def test_options_that_override_or_defeat_the_roles_refused(value):
+    errors = inputs.check_values({'xen_bootloader_extra_args': [value]})
+    assert len(errors) == 1 and 'refused' in errors[0], errors
+
+
+@pytest.mark.parametrize('value', ['com1=115200,8n1', 'a,b', '', None, 3, {'console': 'com1'}])
+def test_extra_args_must_be_a_list(value):
+    errors = inputs.check_values({'xen_bootloader_extra_args': value})
+    assert len(errors) == 1 and 'must be a list' in errors[0], errors
+
+
+@pytest.mark.parametrize('value', ['0M', '1K', '255M', '262143K', '17T', '99999999999T', '1024', '1024MB', '1.5G',
+                                   '-1G', ' 1G', '1G\n', '1G ', '０1G', '1Ｇ', 'lots', '1024M,max:1024M', None, 1024, True])
+def test_bad_dom0_mem_refused(value):
+    errors = inputs.check_values({'xen_bootloader_dom0_mem': value})
+    assert len(errors) == 1 and errors[0].startswith('xen_bootloader_dom0_mem '), errors
+
+
+@pytest.mark.parametrize('value', ['', '256M', '262144K', '1024M', '4G', '4g', '16T'])
+def test_good_dom0_mem_passes(value):
+    assert inputs.check_values({'xen_bootloader_dom0_mem': value}) == []
+
+
+def test_dom0_mem_bounded_by_the_host():
+    assert inputs.check_values({'xen_bootloader_dom0_mem': '2G'}, host_mib=4096) == []
+    errors = inputs.check_values({'xen_bootloader_dom0_mem': '4G'}, host_mib=4096)
+    assert len(errors) == 1 and "host's memory (4096 MiB)" in errors[0], errors
+
+
+@pytest.mark.parametrize('value', ['0', '0-2', '4-2', '1-', '-4', '4097', '1-5000', '01', '2\n', ' 2', '２', '1..4',
+                                   'all', True, 2.5, [2]])
+def test_bad_vcpus_refused(value):
+    errors = inputs.check_values({'xen_bootloader_dom0_max_vcpus': value})
+    assert len(errors) == 1 and errors[0].startswith('xen_bootloader_dom0_max_vcpus '), errors
+
+
+@pytest.mark.parametrize('value', ['', '1', '2', '1-4', '4-4', 4096, 2])
+def test_good_vcpus_pass(value):
+    assert inputs.check_values({'xen_bootloader_dom0_max_vcpus': value}) == []
+
+
+@pytest.mark.parametrize('value', ['relative/path', '/var/lib/xen/../../etc', '/a b', '/a"b', '/a$(x)', '/a\n',
+                                   '/a;b', '/' + 'a' * 300, "/a'b", '/a`b`', 7])
+def test_bad_save_dir_refused(value):
+    errors = inputs.check_values({'xen_toolstack_xendomains_save_dir': value})
+    assert len(errors) == 1, errors
+
+
+@pytest.mark.parametrize('value', ['', '/var/lib/xen/save', '/srv/xen-save/', '/data/x.y+z'])
+def test_good_save_dir_passes(value):
+    assert inputs.check_values({'xen_toolstack_xendomains_save_dir': value}) == []
+
+
+@pytest.mark.parametrize('value', ['xen*', 'lib?', '[a-z]*', 'a b', '-oDebug::pkgProblemResolver=1', '../x.deb',
+                                   'x;reboot', '', 'x\n'])
+def test_bad_package_names_refused(value):
+    for name in ('xen_packages_extra', 'xen_virt_manager_extra_packages'):
+        errors = inputs.check_values({name: [value]})
+        assert len(errors) == 1 and errors[0].startswith(name + ' '), errors
+
+
+@pytest.mark.parametrize('value', ['xen-tools', 'virt-viewer', 'libvirt-daemon-driver-xen', 'g++', 'python3.11',
+                                   'xen-utils-4.17:amd64', 'xen-tools=4.9.2-1', 'kernel-xen', 'SDL'])
+def test_good_package_names_pass(value):
+    assert inputs.check_values({'xen_packages_extra': [value]}) == []
+
+
+def test_package_list_must_be_a_list():
+    assert 'must be a list' in inputs.check_values({'xen_packages_extra': 'xen-tools'})[0]
+
+
+@pytest.mark.parametrize('value', [True, False])
+def test_unquoted_yaml_on_off_refused_with_the_fix(value):
+    errors = inputs.check_values({'xen_toolstack_autoballoon': value})
+    assert len(errors) == 1 and "write '%s' in quotes" % ('on' if value else 'off') in errors[0], errors
+
+
+@pytest.mark.parametrize('value', [0, -1, 59, 86401, '10', True, 'long', 60.5])
+def test_bad_reboot_timeout_refused(value):
+    assert len(inputs.check_values({'xen_reboot_timeout': value})) == 1
+
+
+@pytest.mark.parametrize('value', [60, 600, 86400])
+def test_good_reboot_timeout_passes(value):
+    assert inputs.check_values({'xen_reboot_timeout': value}) == []
+
+
+@pytest.mark.parametrize('value', ['Reboot "now"', 'a $(reboot)', 'a `reboot`', 'back\\slash', 'line\nbreak', '',
+                                   'x' * 201, 'tab\there'])
+def test_bad_reboot_message_refused(value):
+    assert len(inputs.check_values({'xen_reboot_msg': value})) == 1
+
+
+def test_default_reboot_message_passes_and_is_inert_in_double_quotes():
+    message = "Rebooting into the Xen hypervisor (xenhost.dom0); it's back in 5 min!"
+    assert inputs.check_values({'xen_reboot_msg': message}) == []
+    # ansible.builtin.reboot puts it inside "..." on shutdown's command line: sh must print it unchanged.
+    out = subprocess.run(['sh', '-c', 'printf %%s "%s"' % message], stdout=subprocess.PIPE, universal_newlines=True,
+                         check=True).stdout
+    assert out == message
+
+
+@pytest.mark.parametrize('value', ['uptime; reboot', 'uptime && reboot', 'uptime | sh', '$(reboot)', 'uptime > /x',
+                                   'uptime\nreboot', '', 'echo "x"'])
+def test_bad_test_command_refused(value):
+    assert len(inputs.check_values({'xen_reboot_test_command': value})) == 1
+
+
+@pytest.mark.parametrize('value', ['uptime', 'xl list', '/usr/bin/test -e /proc/xen', 'systemctl is-system-running'])
+def test_good_test_command_passes(value):
+    assert inputs.check_values({'xen_reboot_test_command': value}) == []
+
+
+def test_media_subdirs_are_relative_and_stay_inside():
+    assert inputs.check_values({'xen_packages_media_subdirs': ['Server', 'VT']}) == []
+    for bad in (['../etc'], ['/abs'], ['a/../../b'], ['a b'], 'Server'):
+        assert inputs.check_values({'xen_packages_media_subdirs': bad}), bad
+
+
+def test_unknown_variables_are_ignored_and_all_errors_reported():
+    errors = inputs.check_values({'xen_bootloader_dom0_mem': '1K', 'xen_reboot_timeout': 0, 'something_else': '$(x)'})
+    assert [e.split()[0] for e in errors] == ['xen_bootloader_dom0_mem', 'xen_reboot_timeout']
+
+
+def test_error_shows_long_values_shortened():
+    errors = inputs.check_values({'xen_reboot_msg': 'x' * 5000})
+    assert len(errors[0]) < 400
