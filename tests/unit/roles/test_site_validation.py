@@ -31,3 +31,39 @@ def test_bad_variable_of_a_later_role_fails_before_preflight(assignment, expecte
     # No task of any role ran: the first role's tasks (and so every later one) never started.
     assert 'Refuse hosts that cannot run Xen' not in out
     assert 'xen_preflight :' not in out and 'xen_packages :' not in out, out
+
+
+# One hostile value per class of input, through the whole site playbook: each is refused by check_inputs, naming the
+# variable, before the first role's first task (so before any change).
+HOSTILE = [
+    ('{"xen_bootloader_extra_args": ["console=com1\\"; touch /tmp/xenhost-pwned; \\""]}', 'xen_bootloader_extra_args'),
+    ('{"xen_bootloader_extra_args": "com1=115200,8n1"}', 'xen_bootloader_extra_args must be a list'),
+    ('{"xen_bootloader_extra_args": ["noreboot"]}', 'a failed boot into Xen cannot fall back'),
+    ('{"xen_bootloader_dom0_mem": "1K"}', 'xen_bootloader_dom0_mem must be at least 256M'),
+    ('{"xen_bootloader_dom0_mem": "1024M\\n"}', 'xen_bootloader_dom0_mem must be a size'),
+    ('{"xen_bootloader_dom0_mem": "9999T"}', 'xen_bootloader_dom0_mem must be at most 16T'),
+    ('{"xen_bootloader_dom0_max_vcpus": "4-2"}', 'xen_bootloader_dom0_max_vcpus must be a range from low to high'),
+    ('{"xen_toolstack_xendomains_save_dir": "/var/lib/xen/$(reboot)"}', 'xen_toolstack_xendomains_save_dir must be'),
+    ('{"xen_toolstack_autoballoon": false}', "write 'off' in quotes"),
+    ('{"xen_packages_extra": ["xen*"]}', 'xen_packages_extra must be a package name'),
+    ('{"xen_reboot_msg": "bye\\" ; reboot ; \\""}', 'xen_reboot_msg must be'),
+    ('{"xen_reboot_test_command": "uptime; reboot"}', 'xen_reboot_test_command must be'),
+    ('{"xen_reboot_timeout": 0}', 'xen_reboot_timeout must be from 60'),
+]
+
+
+@pytest.mark.parametrize('extra, expected', HOSTILE, ids=[h[1][:40] for h in HOSTILE])
+def test_hostile_input_refused_before_any_role(extra, expected):
+    rc, out = _site('-e', extra)
+    assert rc != 0, out
+    assert expected in out, out
+    assert 'Nothing on this host has been changed' in out
+    assert 'xen_preflight :' not in out and 'xen_packages :' not in out, out
+    assert re.search(r'changed=0\s+unreachable=0\s+failed=1', out), out
+    assert not os.path.exists('/tmp/xenhost-pwned')
+
+
+def test_dom0_mem_bounded_by_the_host_memory():
+    rc, out = _site('-e', 'xen_bootloader_dom0_mem=16T')
+    assert rc != 0, out
+    assert "xen_bootloader_dom0_mem must be less than the host's memory" in out, out
