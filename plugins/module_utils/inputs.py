@@ -159,8 +159,9 @@ def _one(check):
 
 def _int_between(low, high):
     def check(value):
-        if isinstance(value, bool) or not isinstance(value, int) and not (isinstance(value, str) and
-                                                                           re.fullmatch(r'[0-9]{1,9}', value)):
+        # YAML and -e give ints; an int-typed argument spec also accepts digit strings. Never a bool (True == 1).
+        is_int = isinstance(value, int) and not isinstance(value, bool)
+        if not is_int and not (isinstance(value, str) and re.fullmatch(r'[0-9]{1,9}', value)):
             return 'must be a whole number from %d to %d, got %s' % (low, high, _show(value))
         if not low <= int(value) <= high:
             return 'must be from %d to %d, got %s' % (low, high, _show(value))
