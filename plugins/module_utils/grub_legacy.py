@@ -3,6 +3,28 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Pure functions over the text of a GRUB legacy (0.97) menu.lst / grub.conf.
 
+The trial boot (``plan(mode='trial')``), and what GRUB 0.97 really supports for it.  Read in
+GRUB 0.97's stage2/builtins.c and stage2.c and in Debian's grub-legacy 0.97-80 binaries (its
+stage2 and the grub shell disassembled; Debian's source package is no longer in the archive):
+
+* Upstream 0.97: ``default saved`` boots the number in the file ``default`` beside the menu;
+  ``savedefault`` (in a menu entry only) overwrites that file's first 10 bytes *on disk* with the
+  current entry, ``savedefault N`` with N, ``savedefault fallback`` with the entry after the current
+  one in the ``fallback`` list.  It runs when GRUB executes the entry's commands, before ``boot``, and
+  it fails the entry (``Error 15``) when the ``default`` file is missing (upstream also when it is
+  shorter than 10 bytes), so the trial always writes a whole file.
+* Debian adds ``savedefault --default=N --once`` to the *grub shell* only (``grub-reboot`` runs it
+  from Linux): it writes ``OLD:N`` into ``default``.  Debian's stage2 then boots N (the number after
+  the ':'), and its ``savedefault``, in whatever form, writes OLD back when the file holds a ':'.
+  So ``grub-reboot`` is one-time only for entries that carry a ``savedefault`` line, and RHEL 5's
+  stage2 (Red Hat's own patches) was not available to check for the ':' form.
+* Chosen, because it is in every GRUB 0.97 stage2: ``default saved``, the ``default`` file naming the
+  Xen entry, ``fallback OLD``, and ``savedefault fallback`` as the Xen entry's first command.  Booting
+  the Xen entry writes OLD into ``default`` before Xen is loaded, so any later failure (Xen or dom0
+  panic, reboot) comes back on OLD; an image GRUB cannot load sends GRUB to ``fallback`` at once.
+  After the trial, ``plan(mode='permanent')`` removes ``savedefault fallback`` and writes the Xen
+  entry into ``default`` (a ``fallback`` line to the old kernel stays, as a net for unloadable images).
+
 Nothing here touches the file system, so the same code can run on the
 controller for hosts without a usable Python.  The text is kept as a list of
 physical lines *with* their line endings; rendering is ``''.join(lines)``, so
@@ -189,6 +211,7 @@ class Entry(object):
         self.module_lines = []
         self.initrd_line = None
         self.has_savedefault = False
+        self.savedefault_lines = []
         self.start = title_line.start
         self.end = title_line.end
         self.automagic = False
@@ -207,6 +230,7 @@ class Entry(object):
             'title': self.title,
             'kernel': self.kernel,
             'modules': [m.args for m in self.module_lines],
+            'initrd': self.initrd_line.args if self.initrd_line else None,
             'xen': self.xen,
             'automagic': self.automagic,
         }
@@ -253,6 +277,7 @@ class MenuConfig(object):
                     current.initrd_line = line
                 elif line.command == 'savedefault':
                     current.has_savedefault = True
+                    current.savedefault_lines.append(line)
             if current is not None:
                 current.end = line.end
         if begin is not None and end is not None:
@@ -495,8 +520,20 @@ def set_kernel_args(text, entry_index, tokens):
     is replaced on the physical line that holds it, new keys go at the end of
     the last physical line.
     """
+    return _set_line_args(text, entry_index, tokens, 'kernel')
+
+
+def set_dom0_args(text, entry_index, tokens):
+    """Merge dom0 kernel arguments (e.g. panic=10) into the first ``module`` line of a Xen entry."""
+    return _set_line_args(text, entry_index, tokens, 'module')
+
+
+def _set_line_args(text, entry_index, tokens, which):
     config = MenuConfig(text)
-    line = config.entries[entry_index].kernel_line
+    entry = config.entries[entry_index]
+    line = entry.kernel_line if which == 'kernel' else (entry.module_lines[0] if entry.module_lines else None)
+    if line is None or not tokens or image_of(line.args) is None:
+        return text
     heads, segments, tails = [], [], []
     for idx in range(line.start, line.end):
         body, eol = _strip_eol(config.lines[idx])
@@ -526,6 +563,44 @@ def set_kernel_args(text, entry_index, tokens):
         return text
     config.lines[line.start:line.end] = new_lines
     return config.text()
+
+
+def set_entry_savedefault(text, entry_index, trial):
+    """The trial's ``savedefault fallback`` in entry ``entry_index``: present (trial) or absent.
+
+    Trial: the entry's ``savedefault`` lines become one ``savedefault fallback``, its first command (an
+    existing one is kept where it stands). Otherwise only ``savedefault fallback`` lines are removed;
+    a plain ``savedefault`` (save this entry) stays.
+    """
+    config = MenuConfig(text)
+    entry = config.entries[entry_index]
+    ours = [line for line in entry.savedefault_lines if line.args.split() == ['fallback']]
+    if not trial:
+        for line in reversed(ours):
+            del config.lines[line.start:line.end]
+        return config.text() if ours else text
+    if len(entry.savedefault_lines) == 1 and ours:
+        return text
+    lead, sep = '', ' '
+    model = entry.kernel_line or entry.title_line
+    match = _split_command(model.text)
+    if match:
+        lead, sep = match.group(1), match.group(3) or ' '
+    for line in reversed(entry.savedefault_lines):
+        del config.lines[line.start:line.end]
+    where = entry.title_line.end
+    body, eol = _strip_eol(config.lines[where - 1])
+    if not eol:     # a title on the file's last line without a newline
+        eol = '\n'
+        config.lines[where - 1] = body + eol
+    config.lines.insert(where, '%ssavedefault%sfallback%s' % (lead, sep, eol))
+    return config.text()
+
+
+def trial_state(config, entry):
+    """True when the menu is set up for a trial of ``entry``: default saved, a fallback line, savedefault fallback."""
+    return bool(config.default_setting() == 'saved' and config.fallback_setting()
+                and any(line.args.split() == ['fallback'] for line in entry.savedefault_lines))
 
 
 def set_magic_option(text, key, tokens):
@@ -564,13 +639,55 @@ def render_default_file(index):
     return '%d\n%s' % (index, DEFAULT_FILE_TAIL)
 
 
-def plan(text, default='xen', fallback=None, xen_args=None, saved_index=None):
+def _trial_fallback(config, chosen, previous, spec):
+    """The entry a failed trial of ``chosen`` comes back to: never a Xen entry.
+
+    In this order: ``spec`` (the entry the host booted before the Xen entry was written); the current
+    default; the ``fallback`` of a trial set up before (its default is already the Xen entry); the first
+    entry without Xen.
+    """
+    entries = config.entries
+    if spec is not None and str(spec).strip():
+        entry = select_entry(config, spec, 'fallback')
+        if entry.xen:
+            raise GrubLegacyError('the trial boot must come back to an entry without Xen, but fallback %r is %d (%s), '
+                                  'a Xen entry; entries found: %s' % (spec, entry.index, entry.title, _pretty_titles(config)))
+        return entry
+    if previous != chosen.index and previous < len(entries) and not entries[previous].xen:
+        return entries[previous]
+    if trial_state(config, chosen):
+        index = config.fallback_setting()[0]
+        if index < len(entries) and not entries[index].xen:
+            return entries[index]
+    for entry in entries:
+        if not entry.xen:
+            return entry
+    raise GrubLegacyError('a trial boot needs an entry without Xen to come back to, and this menu has none; '
+                          'entries found: %s' % _pretty_titles(config))
+
+
+def plan(text, default='xen', fallback=None, xen_args=None, saved_index=None, mode=None, dom0_args=None,
+         default_file_ok=True):
     """Compute every change; pure.
 
     Returns a dict: ``text`` (new menu text), ``default_file_index`` (int to
     write into the 'default' file, or None), and facts for the module result.
-    ``saved_index`` is what the 'default' file currently says (None if absent).
+    ``saved_index`` is what the 'default' file currently says (None if absent);
+    ``default_file_ok`` is False when that file is missing or shorter than the
+    10 bytes stage2's savedefault rewrites.
+
+    ``mode``: None sets the default (and ``fallback``) as asked. ``trial``: the
+    chosen Xen entry is booted once - ``default saved``, the 'default' file
+    naming it, ``fallback`` naming the entry to come back to (``fallback``
+    given, else the current default, else the first entry without Xen) and
+    ``savedefault fallback`` in the Xen entry, which writes that entry back
+    into the 'default' file as GRUB boots Xen. ``permanent``: the chosen entry
+    becomes the default and loses ``savedefault fallback``; a ``fallback``
+    line stays. ``dom0_args`` are merged into the Xen entry's first ``module``
+    line (dom0's kernel).
     """
+    if mode not in (None, 'trial', 'permanent'):
+        raise GrubLegacyError('mode must be trial or permanent, not %r' % (mode,))
     config = parse(text)
     setting = config.default_setting()
     warnings = []
@@ -583,27 +700,44 @@ def plan(text, default='xen', fallback=None, xen_args=None, saved_index=None):
         previous = setting if setting is not None else 0
     chosen = select_entry(config, default, 'default')
     tokens = split_args(xen_args)
-    if tokens and not chosen.xen:
-        raise GrubLegacyError('xen_args were given but the chosen default entry %d (%s) does not boot Xen'
-                              % (chosen.index, chosen.title))
+    if (tokens or mode) and not chosen.xen:
+        raise GrubLegacyError('%s the chosen default entry %d (%s) does not boot Xen'
+                              % ('xen_args were given but' if tokens else 'a %s Xen default was asked for but' % mode,
+                                 chosen.index, chosen.title))
     new_text = text
     default_file_index = None
-    if setting == 'saved':
-        if saved_index != chosen.index:
+    fallback_entry = None
+    if mode == 'trial':
+        fallback_entry = _trial_fallback(config, chosen, previous, fallback)
+        if setting != 'saved':
+            new_text = set_global(new_text, 'default', 'saved')
+        if setting != 'saved' or saved_index != chosen.index or not default_file_ok:
             default_file_index = chosen.index
-    elif previous != chosen.index:
-        new_text = set_global(new_text, 'default', str(chosen.index))
-    if fallback is not None:
-        if not str(fallback).strip():
-            raise GrubLegacyError('fallback is empty: give "none" to remove the fallback line, "xen", an entry number '
-                                  'or a title; entries found: %s' % _pretty_titles(config))
-        if str(fallback).strip() == 'none':
-            if config.global_line('fallback') is not None:
-                new_text = set_global(new_text, 'fallback', None)
-        else:
-            fb_entry = select_entry(config, fallback, 'fallback')
-            if config.fallback_setting() != [fb_entry.index]:
-                new_text = set_global(new_text, 'fallback', str(fb_entry.index))
+        if config.fallback_setting() != [fallback_entry.index]:
+            new_text = set_global(new_text, 'fallback', str(fallback_entry.index))
+        new_text = set_entry_savedefault(new_text, chosen.index, True)
+    else:
+        if setting == 'saved':
+            if saved_index != chosen.index:
+                default_file_index = chosen.index
+        elif previous != chosen.index:
+            new_text = set_global(new_text, 'default', str(chosen.index))
+        if mode == 'permanent':
+            new_text = set_entry_savedefault(new_text, chosen.index, False)
+        if fallback is not None:
+            if not str(fallback).strip():
+                raise GrubLegacyError('fallback is empty: give "none" to remove the fallback line, "xen", an entry number '
+                                      'or a title; entries found: %s' % _pretty_titles(config))
+            if str(fallback).strip() == 'none':
+                if config.global_line('fallback') is not None:
+                    new_text = set_global(new_text, 'fallback', None)
+            else:
+                fb_entry = select_entry(config, fallback, 'fallback')
+                if config.fallback_setting() != [fb_entry.index]:
+                    new_text = set_global(new_text, 'fallback', str(fb_entry.index))
+    dom0_tokens = split_args(dom0_args)
+    if dom0_tokens and chosen.xen:
+        new_text = set_dom0_args(new_text, chosen.index, dom0_tokens)
     if tokens:
         new_text = set_kernel_args(new_text, chosen.index, tokens)
         if chosen.automagic:
@@ -627,4 +761,6 @@ def plan(text, default='xen', fallback=None, xen_args=None, saved_index=None):
         'previous_default': previous,
         'previous_setting': 'saved' if setting == 'saved' else (None if setting is None else str(setting)),
         'warnings': warnings,
+        'mode': mode,
+        'fallback_entry': fallback_entry,
     }

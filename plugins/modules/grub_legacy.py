@@ -67,6 +67,25 @@ options:
         Arguments not named here are kept.
       - A string (split on blanks) or a list of strings. The chosen entry must be a Xen entry.
     type: raw
+  plan:
+    description:
+      - Omit to set C(default) (and O(fallback)) as asked.
+      - V(trial) boots the O(default) Xen entry once - C(default saved), the C(default) file naming the Xen entry,
+        C(fallback) naming the entry to come back to, and C(savedefault fallback) as the Xen entry's first command.
+        As GRUB boots the Xen entry, C(savedefault fallback) writes the fallback entry into the C(default) file, so
+        the boot after it (a Xen or dom0 panic reboots) is the old entry again; an image GRUB cannot load sends it to
+        C(fallback) at once. The fallback is O(fallback) when given (it must not boot Xen), else the current default,
+        else the fallback of a trial set up before, else the first entry without Xen. Works with any GRUB 0.97
+        stage2 (upstream, Debian's, Red Hat's); Debian's C(grub-reboot) (C(savedefault --once)) is not used.
+      - V(permanent) makes the Xen entry the default (in the C(default) file for C(default saved)) and removes the
+        trial's C(savedefault fallback); a C(fallback) line stays.
+    type: str
+    choices: [trial, permanent]
+  dom0_args:
+    description:
+      - Arguments for dom0's kernel, merged by key into the Xen entry's first C(module) line, for example C(panic=10).
+      - A string (split on blanks) or a list of strings.
+    type: raw
   backup:
     description:
       - Create a backup file (with a timestamp) of every file changed, beside it.
@@ -104,6 +123,12 @@ EXAMPLES = r'''
     default: xen
     fallback: '^CentOS \(2\.6\.18-419\.el5\)$'
 
+- name: Boot the Xen entry once; a failed boot comes back to the current default by itself
+  xenhost.dom0.grub_legacy:
+    default: xen
+    plan: trial
+    dom0_args: panic=10
+
 - name: Only report what the menu contains
   xenhost.dom0.grub_legacy:
     default: xen
@@ -136,6 +161,9 @@ entries:
       description: The C(module) lines' arguments.
       type: list
       elements: str
+    initrd:
+      description: The C(initrd) line's arguments, or null.
+      type: str
     xen:
       description: Whether this entry boots the Xen hypervisor.
       type: bool
@@ -182,6 +210,26 @@ default_backup_file:
   returned: when O(backup=true) and the C(default) file existed and changed
   type: str
   sample: /boot/grub/default.12345.2024-01-01@10:00:00~
+plan:
+  description: The O(plan) carried out, null when none was given.
+  returned: always
+  type: str
+  sample: trial
+trial:
+  description: Whether the next boot is a one-time trial of the Xen entry (O(plan=trial)).
+  returned: always
+  type: bool
+  sample: true
+fallback_index:
+  description: With O(plan=trial), the entry a failed trial comes back to (the C(fallback) line); else null.
+  returned: always
+  type: int
+  sample: 1
+fallback_title:
+  description: Title of that entry; empty when there is none.
+  returned: always
+  type: str
+  sample: Debian GNU/Linux, kernel 6.1.0-37-amd64
 notes:
   description: Things to know, for example that update-grub may move the default entry (also issued as warnings).
   returned: always
@@ -290,6 +338,8 @@ def main():
             fallback=dict(type='str'),
             xen_args=dict(type='raw'),
             backup=dict(type='bool', default=False),
+            plan=dict(type='str', choices=['trial', 'permanent']),
+            dom0_args=dict(type='raw'),
         ),
         supports_check_mode=True,
     )
@@ -300,25 +350,30 @@ def main():
     default_file = os.path.realpath(os.path.join(os.path.dirname(path), 'default'))
     saved_index = None
     default_text = default_error = None
+    default_file_ok = False
     if os.path.lexists(default_file):
         # A directory, FIFO or unreadable file there matters only to a "default saved" menu (checked below).
         default_text, default_error = _try_read(default_file, MAX_DEFAULT_FILE_BYTES, 'GRUB default file')
         if default_text is not None:
             saved_index = grub_legacy.parse_default_file(default_text)
+            # stage2's savedefault rewrites the first 10 bytes in place; a shorter file fails the boot entry.
+            default_file_ok = len(default_text.encode('utf-8', 'surrogateescape')) >= 10
 
     try:
         result = grub_legacy.plan(text, default=params['default'], fallback=params['fallback'],
-                                  xen_args=params['xen_args'], saved_index=saved_index)
+                                  xen_args=params['xen_args'], saved_index=saved_index, mode=params['plan'],
+                                  dom0_args=params['dom0_args'], default_file_ok=default_file_ok)
     except grub_legacy.GrubLegacyError as exc:
         module.fail_json(msg='%s: %s' % (path, _clean(str(exc))), path=path)
 
-    if result['previous_setting'] == 'saved' and default_error:
+    if (result['previous_setting'] == 'saved' or result['default_file_index'] is not None) and default_error:
         module.fail_json(msg='%s says "default saved", but %s' % (path, default_error), path=path)
 
     new_text = result['text']
     menu_changed = new_text != text
     default_changed = result['default_file_index'] is not None
-    uses_saved = result['previous_setting'] == 'saved'
+    uses_saved = result['previous_setting'] == 'saved' or params['plan'] == 'trial'
+    fallback_entry = result['fallback_entry']
 
     diffs = []
     if menu_changed:
@@ -337,6 +392,10 @@ def main():
         previous_default=result['previous_default'],
         previous_default_setting=result['previous_setting'],
         notes=result['warnings'],
+        plan=params['plan'],
+        trial=params['plan'] == 'trial',
+        fallback_index=fallback_entry.index if fallback_entry else None,
+        fallback_title=_clean(fallback_entry.title) if fallback_entry else '',
     )
     if uses_saved:
         out['default_file'] = default_file

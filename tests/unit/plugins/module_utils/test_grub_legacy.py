@@ -352,3 +352,107 @@ def test_split_command_matches_the_old_regex():
         match = old.match(text)
         mine = gl._split_command(text)
         assert (mine and mine.groups) == (match and match.groups()), text
+
+
+# The trial boot: default saved + the 'default' file naming Xen + fallback + 'savedefault fallback' in the Xen entry.
+
+def test_rhel5_trial_changes_exactly_these_lines_and_names_the_current_default_as_fallback():
+    text = fixture('rhel5_grub.conf')
+    result = gl.plan(text, 'xen', mode='trial', dom0_args=['panic=10'], default_file_ok=False)
+    removed, added = changed_lines(text, result['text'])
+    assert removed == ['default=0', '\tmodule /vmlinuz-2.6.18-398.el5xen ro root=/dev/VolGroup00/LogVol00 rhgb quiet']
+    assert added == ['default=saved', 'fallback=0', '\tsavedefault fallback',
+                     '\tmodule /vmlinuz-2.6.18-398.el5xen ro root=/dev/VolGroup00/LogVol00 rhgb quiet panic=10']
+    assert result['default_file_index'] == 1
+    assert result['fallback_entry'].index == 0 and result['mode'] == 'trial'
+    # The savedefault line is the Xen entry's first command, so it runs before GRUB loads any image.
+    entry = gl.parse(result['text']).entries[1]
+    assert [line.args for line in entry.savedefault_lines] == ['fallback']
+    assert entry.savedefault_lines[0].start == entry.title_line.end
+
+
+def test_trial_is_idempotent_and_a_rerun_keeps_the_fallback_of_the_pending_trial():
+    first = gl.plan(fixture('rhel5_grub.conf'), 'xen', mode='trial', default_file_ok=False)
+    # The default file now names Xen (1): the fallback must come from the fallback line, not from the default.
+    again = gl.plan(first['text'], 'xen', mode='trial', saved_index=1, default_file_ok=True)
+    assert again['text'] == first['text'] and again['default_file_index'] is None
+    assert again['fallback_entry'].index == 0
+
+
+def test_trial_rewrites_a_short_default_file_stage2_could_not_update():
+    first = gl.plan(fixture('rhel5_grub.conf'), 'xen', mode='trial', default_file_ok=False)
+    again = gl.plan(first['text'], 'xen', mode='trial', saved_index=1, default_file_ok=False)
+    assert again['default_file_index'] == 1
+
+
+def test_after_the_trial_permanent_removes_savedefault_fallback_and_saves_xen():
+    trial = gl.plan(fixture('rhel5_grub.conf'), 'xen', mode='trial', dom0_args='panic=10', default_file_ok=False)
+    # GRUB ran 'savedefault fallback' as it booted Xen: the file says 0 again.
+    permanent = gl.plan(trial['text'], 'xen', mode='permanent', dom0_args='panic=10', saved_index=0)
+    removed, added = changed_lines(trial['text'], permanent['text'])
+    assert removed == ['\tsavedefault fallback'] and added == []
+    assert permanent['default_file_index'] == 1 and permanent['fallback_entry'] is None
+    final = gl.plan(permanent['text'], 'xen', mode='permanent', dom0_args='panic=10', saved_index=1)
+    assert final['text'] == permanent['text'] and final['default_file_index'] is None
+
+
+def test_permanent_keeps_a_plain_savedefault():
+    text = fixture('rhel5_grub.conf').replace('\tkernel /xen.gz', '\tsavedefault\n\tkernel /xen.gz')
+    result = gl.plan(text, 'xen', mode='permanent')
+    assert '\tsavedefault\n\tkernel /xen.gz' in result['text']
+
+
+def test_trial_turns_a_plain_savedefault_of_the_xen_entry_into_savedefault_fallback():
+    text = fixture('rhel5_grub.conf').replace('\tkernel /xen.gz', '\tsavedefault\n\tkernel /xen.gz')
+    entry = gl.parse(gl.plan(text, 'xen', mode='trial')['text']).entries[1]
+    assert [line.args for line in entry.savedefault_lines] == ['fallback']
+
+
+def test_trial_fallback_when_the_default_already_is_xen_is_the_first_entry_without_xen():
+    text = fixture('rhel5_grub.conf').replace('default=0', 'default=1')
+    result = gl.plan(text, 'xen', mode='trial')
+    assert result['fallback_entry'].index == 0
+
+
+def test_trial_fallback_given_by_title_and_refused_when_it_boots_xen():
+    text = fixture('rhel5_grub.conf')
+    result = gl.plan(text, 'xen', mode='trial', fallback='Red Hat Enterprise Linux Server (2.6.18-371.el5)')
+    assert result['fallback_entry'].index == 2 and 'fallback=2' in result['text']
+    with pytest.raises(gl.GrubLegacyError, match='a Xen entry'):
+        gl.plan(text, 'xen', mode='trial', fallback='xen')
+
+
+def test_trial_without_an_entry_to_come_back_to_is_refused():
+    text = 'default 0\ntitle Xen\nkernel /boot/xen.gz\nmodule /boot/vmlinuz\n'
+    with pytest.raises(gl.GrubLegacyError, match='needs an entry without Xen'):
+        gl.plan(text, 'xen', mode='trial')
+
+
+def test_trial_needs_a_xen_entry_and_a_known_mode():
+    with pytest.raises(gl.GrubLegacyError, match='does not boot Xen'):
+        gl.plan(fixture('rhel5_grub.conf'), '0', mode='trial')
+    with pytest.raises(gl.GrubLegacyError, match='mode must be'):
+        gl.plan(fixture('rhel5_grub.conf'), 'xen', mode='once')
+
+
+def test_debian_stanza_trial_keeps_blank_separator_style_and_tab_template_line():
+    text = fixture('debian12_static_xen_menu.lst')
+    config = gl.parse(text)
+    xen = [e for e in config.entries if e.xen][0]
+    result = gl.plan(text, 'xen', mode='trial', saved_index=None)
+    assert gl.parse(result['text']).entries[xen.index].savedefault_lines
+    assert 'default saved' in result['text'] or 'default\t\tsaved' in result['text']
+    assert gl.plan(result['text'], 'xen', mode='trial', saved_index=xen.index)['text'] == result['text']
+
+
+def test_dom0_args_merge_into_the_first_module_line_only():
+    text = fixture('rhel5_grub.conf')
+    result = gl.plan(text, 'xen', dom0_args=['panic=5'])
+    result = gl.plan(result['text'], 'xen', dom0_args=['panic=10'])
+    assert '\tmodule /vmlinuz-2.6.18-398.el5xen ro root=/dev/VolGroup00/LogVol00 rhgb quiet panic=10\n' in result['text']
+    assert '\tmodule /initrd-2.6.18-398.el5xen.img\n' in result['text']
+
+
+def test_entries_report_the_initrd():
+    entry = gl.parse(fixture('rhel5_grub.conf')).entries[0].as_dict()
+    assert entry['initrd'] == '/initrd-2.6.18-398.el5.img'

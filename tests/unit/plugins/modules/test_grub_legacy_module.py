@@ -251,3 +251,37 @@ def test_empty_or_non_ascii_default_fails_cleanly(spec, rhel5, run_module):
     result = run_module(grub_legacy, path=str(rhel5 / 'boot' / 'grub' / 'grub.conf'), default=spec)
     assert result['failed'] is True
     assert 'entries found' in result['msg']
+
+
+def test_trial_writes_menu_and_a_whole_default_file_then_permanent(run_module, rhel5):
+    grub = rhel5 / 'boot' / 'grub'
+    conf = grub / 'grub.conf'
+    result = run_module(grub_legacy, path=str(conf), default='xen', plan='trial', dom0_args=['panic=10'])
+    assert result['changed'] is True and result['trial'] is True and result['plan'] == 'trial'
+    assert result['fallback_index'] == 0
+    assert result['fallback_title'] == 'Red Hat Enterprise Linux Server (2.6.18-398.el5)'
+    assert result['default_file'] == str(grub / 'default')
+    assert read(str(grub / 'default')).startswith(b'1\n#\n')
+    assert os.stat(str(conf)).st_mode & 0o777 == 0o600
+    assert b'\tsavedefault fallback\n' in read(str(conf))
+    again = run_module(grub_legacy, path=str(conf), default='xen', plan='trial', dom0_args=['panic=10'])
+    assert again['changed'] is False and again['fallback_index'] == 0
+    # GRUB's savedefault wrote entry 0 in place of the first 10 bytes as it booted Xen.
+    data = read(str(grub / 'default'))
+    with open(str(grub / 'default'), 'wb') as handle:
+        handle.write(b'0\x00' + b'\n' * 8 + data[10:])
+    permanent = run_module(grub_legacy, path=str(conf), default='xen', plan='permanent', dom0_args=['panic=10'])
+    assert permanent['changed'] is True and permanent['trial'] is False and permanent['fallback_index'] is None
+    assert b'savedefault' not in read(str(conf))
+    assert read(str(grub / 'default')).startswith(b'1\n#\n')
+    final = run_module(grub_legacy, path=str(conf), default='xen', plan='permanent', dom0_args=['panic=10'])
+    assert final['changed'] is False
+
+
+def test_trial_in_check_mode_writes_nothing(run_module, rhel5):
+    grub = rhel5 / 'boot' / 'grub'
+    before = read(str(grub / 'grub.conf'))
+    result = run_module(grub_legacy, path=str(grub / 'grub.conf'), default='xen', plan='trial',
+                        _ansible_check_mode=True, _ansible_diff=True)
+    assert result['changed'] is True and len(result['diff']) == 2
+    assert read(str(grub / 'grub.conf')) == before and not os.path.exists(str(grub / 'default'))
