@@ -1,0 +1,158 @@
+# -*- coding: utf-8 -*-
+"""xen_bootloader on GRUB legacy: the trial boot, then the permanent Xen default, on copies of real menus.
+
+Runs the role's grub_legacy.yml against files in pytest's tmp_path (Debian 12's menu.lst with the role's own Xen
+stanza; RHEL 5's grub.conf with new-kernel-pkg's Xen entry): every path and the update-grub command are overridden
+with -e (extra vars beat the platform vars), so this machine is not touched. "Proven" (the host runs as dom0 with
+every option) is given with -e, as xen_reboot's run after a good trial has it.
+"""
+
+import json
+import os
+import re
+import shutil
+import sys
+
+from .conftest import REPO, run_playbook
+
+GRUB_FIXTURES = os.path.join(REPO, 'tests', 'unit', 'fixtures', 'grub')
+DEBIAN_FILES = ('xen-4.17-amd64.gz', 'vmlinuz-6.1.0-28-amd64', 'initrd.img-6.1.0-28-amd64',
+                'vmlinuz-6.1.0-27-amd64', 'initrd.img-6.1.0-27-amd64')
+RHEL_FILES = ('xen.gz-2.6.18-398.el5', 'vmlinuz-2.6.18-398.el5xen', 'initrd-2.6.18-398.el5xen.img',
+              'vmlinuz-2.6.18-398.el5', 'initrd-2.6.18-398.el5.img')
+DEFAULT_TAIL = '#\n' * 10 + ("# WARNING: If you want to edit this file directly, do not remove any line\n"
+                             "# from this file, including this warning. Using `grub-set-default' is\n"
+                             "# strongly recommended.\n")
+
+
+def _debian(tmp_path):
+    boot = tmp_path / 'boot'
+    (boot / 'grub').mkdir(parents=True)
+    shutil.copy(os.path.join(GRUB_FIXTURES, 'debian12_menu.lst'), str(boot / 'grub' / 'menu.lst'))
+    (boot / 'grub' / 'default').write_text('0\n' + DEFAULT_TAIL)     # as update-grub leaves it
+    for name in DEBIAN_FILES:
+        (boot / name).write_text('x')
+    return boot / 'grub' / 'menu.lst'
+
+
+def _rhel5(tmp_path):
+    # RHEL 5 has a /boot partition: GRUB paths are relative to it, and there is no default file yet.
+    boot = tmp_path / 'boot'
+    (boot / 'grub').mkdir(parents=True)
+    shutil.copy(os.path.join(GRUB_FIXTURES, 'rhel5_grub.conf'), str(boot / 'grub' / 'grub.conf'))
+    for name in RHEL_FILES:
+        (boot / name).write_text('x')
+    return boot / 'grub' / 'grub.conf'
+
+
+def _run(playbook_dir, tmp_path, menu, *extra, proven=False, platform='Debian-12'):
+    boot_dir = tmp_path if platform == 'Debian-12' else tmp_path / 'boot'
+    return run_playbook(
+        os.path.join(playbook_dir, 'grub_legacy_in_dir.yml'),
+        '-e', 'ansible_python_interpreter=%s' % sys.executable,
+        '-e', 'platform_vars=%s' % platform,
+        '-e', 'facts_file=%s' % (tmp_path / 'facts.json'),
+        '-e', 'xen_bootloader_grub_legacy_path=%s' % menu,
+        '-e', '__xen_bootloader_boot_dir=%s' % boot_dir,
+        '-e', '{"__xen_bootloader_grub_legacy_update_command": ["false"], "xen_bootloader_backup": false}',
+        '-e', '{"__xen_bootloader_sysconfig_kernel": {}}',
+        '-e', '{"__xen_bootloader_proven": %s}' % ('true' if proven else 'false'),
+        '-e', '{"__xen_bootloader_xen_args_list": ["dom0_mem=1024M,max:1024M"]}',
+        *extra)
+
+
+def _facts(tmp_path):
+    return json.loads((tmp_path / 'facts.json').read_text())
+
+
+def _saved(menu):
+    return (menu.parent / 'default').read_text()
+
+
+def test_debian_trial_then_permanent(playbook_dir, tmp_path):
+    menu = _debian(tmp_path)
+    rc, out = _run(playbook_dir, tmp_path, menu)
+    assert rc == 0, out
+    text = menu.read_text()
+    # The stanza goes before update-grub's block: entry 0 is Xen, the kernel the host booted (was 0) is now 1.
+    assert re.search(r'(?m)^default\s+saved$', text), text
+    assert re.search(r'(?m)^fallback\s+1$', text), text
+    assert re.search(r'(?m)^title\s+Xen 4\.17-amd64 / Debian GNU/Linux, kernel 6\.1\.0-28-amd64\nsavedefault\s+fallback\n', text), text
+    assert re.search(r'(?m)^module\s+/boot/vmlinuz-6\.1\.0-28-amd64 root=\S+ ro quiet panic=10$', text), text
+    assert _saved(menu) == '0\n' + DEFAULT_TAIL
+    assert _facts(tmp_path) == {'changed': True, 'trial': True,
+                                'xen_entry': 'Xen 4.17-amd64 / Debian GNU/Linux, kernel 6.1.0-28-amd64',
+                                'fallback_entry': 'Debian GNU/Linux, kernel 6.1.0-28-amd64'}
+
+    # A rerun before the reboot (xen_reboot_ok=false, then true): nothing changes, the fallback is still entry 1.
+    rc, out = _run(playbook_dir, tmp_path, menu)
+    assert rc == 0, out
+    assert re.search(r'changed=0\s', out), out
+    assert menu.read_text() == text
+
+    # GRUB booted the Xen entry: its savedefault fallback wrote 1 (stage2 pads with a NUL and newlines).
+    (menu.parent / 'default').write_bytes(b'1\x00' + b'\n' * 8 + DEFAULT_TAIL.encode())
+    rc, out = _run(playbook_dir, tmp_path, menu, proven=True)
+    assert rc == 0, out
+    assert _facts(tmp_path)['trial'] is False and _facts(tmp_path)['changed'] is True
+    permanent = menu.read_text()
+    assert not re.search(r'(?m)^\s*savedefault', permanent), permanent
+    assert re.search(r'(?m)^default\s+saved$', permanent) and re.search(r'(?m)^fallback\s+1$', permanent)
+    assert _saved(menu) == '0\n' + DEFAULT_TAIL
+    # Idempotent on the proven dom0.
+    rc, out = _run(playbook_dir, tmp_path, menu, proven=True)
+    assert rc == 0, out
+    assert re.search(r'changed=0\s', out), out
+    assert menu.read_text() == permanent
+
+
+def test_debian_without_trial_is_permanent_at_once(playbook_dir, tmp_path):
+    menu = _debian(tmp_path)
+    rc, out = _run(playbook_dir, tmp_path, menu, '-e', '{"xen_bootloader_trial_boot": false}')
+    assert rc == 0, out
+    text = menu.read_text()
+    assert not re.search(r'(?m)^\s*savedefault', text) and not re.search(r'(?m)^fallback', text), text
+    assert re.search(r'(?m)^default\s+0$', text), text
+    assert _facts(tmp_path)['trial'] is False
+
+
+def test_debian_check_mode_changes_nothing(playbook_dir, tmp_path):
+    menu = _debian(tmp_path)
+    before = menu.read_text()
+    rc, out = _run(playbook_dir, tmp_path, menu, '--check')
+    assert rc == 0, out
+    assert menu.read_text() == before
+    assert _saved(menu) == '0\n' + DEFAULT_TAIL
+
+
+def test_rhel5_trial_then_permanent(playbook_dir, tmp_path):
+    menu = _rhel5(tmp_path)
+    rc, out = _run(playbook_dir, tmp_path, menu, platform='RedHat-5')
+    assert rc == 0, out
+    text = menu.read_text()
+    assert re.search(r'(?m)^default=saved$', text) and re.search(r'(?m)^fallback=0$', text), text
+    assert '(2.6.18-398.el5xen)\n\tsavedefault fallback\n\troot (hd0,0)\n' in text, text
+    assert '\tmodule /vmlinuz-2.6.18-398.el5xen ro root=/dev/VolGroup00/LogVol00 rhgb quiet panic=10\n' in text, text
+    assert '\tkernel /xen.gz-2.6.18-398.el5 dom0_mem=1024M,max:1024M\n' in text, text
+    # The default file did not exist: it is written whole, as grub-set-default would (stage2 needs >= 10 bytes).
+    assert _saved(menu) == '1\n' + DEFAULT_TAIL
+    assert _facts(tmp_path)['fallback_entry'] == 'Red Hat Enterprise Linux Server (2.6.18-398.el5)'
+    assert _facts(tmp_path)['trial'] is True
+
+    (menu.parent / 'default').write_bytes(b'0\x00' + b'\n' * 8 + DEFAULT_TAIL.encode())
+    rc, out = _run(playbook_dir, tmp_path, menu, proven=True, platform='RedHat-5')
+    assert rc == 0, out
+    permanent = menu.read_text()
+    assert not re.search(r'(?m)^\s*savedefault', permanent) and re.search(r'(?m)^default=saved$', permanent)
+    assert _saved(menu) == '1\n' + DEFAULT_TAIL
+    rc, out = _run(playbook_dir, tmp_path, menu, proven=True, platform='RedHat-5')
+    assert rc == 0, out
+    assert re.search(r'changed=0\s', out), out
+
+
+def test_trial_refused_when_the_fallback_kernel_is_missing(playbook_dir, tmp_path):
+    menu = _rhel5(tmp_path)
+    os.unlink(str(tmp_path / 'boot' / 'vmlinuz-2.6.18-398.el5'))
+    rc, out = _run(playbook_dir, tmp_path, menu, '--check', platform='RedHat-5')
+    assert rc != 0, out
+    assert 'name files that do not exist' in out and 'vmlinuz-2.6.18-398.el5' in out, out
