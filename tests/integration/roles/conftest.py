@@ -6,11 +6,16 @@ import subprocess
 
 import pytest
 from ansible.parsing.dataloader import DataLoader
+from ansible.plugins.loader import init_plugin_loader
 from ansible.template import Templar, trust_as_template
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
 ROLES = os.path.join(REPO, 'roles')
 FACT_HOSTS = os.path.join(REPO, 'tests', 'unit', 'fixtures', 'facts', 'hosts')
+
+# Templates rendered here outside a play use the collection's own filters (xenhost.dom0.*): let Ansible's
+# plugin loader find the collection through the link scripts/setup makes, as ansible.cfg does for a play.
+init_plugin_loader([os.path.join(REPO, '.venv', 'collections')])
 
 
 def _trust(value):
