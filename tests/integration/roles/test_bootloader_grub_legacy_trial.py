@@ -54,7 +54,9 @@ def _run(playbook_dir, tmp_path, menu, *extra, proven=False, platform='Debian-12
         '-e', 'facts_file=%s' % (tmp_path / 'facts.json'),
         '-e', 'xen_bootloader_grub_legacy_path=%s' % menu,
         '-e', '__xen_bootloader_boot_dir=%s' % boot_dir,
-        '-e', '{"__xen_bootloader_grub_legacy_update_command": ["false"], "xen_bootloader_backup": false}',
+        # Debian's menu already has update-grub's entries, so update-grub must not run (it would fail); RHEL 5 has none.
+        '-e', '{"__xen_bootloader_grub_legacy_update_command": %s, "xen_bootloader_backup": false}'
+        % ('["false"]' if platform == 'Debian-12' else '[]'),
         '-e', '{"__xen_bootloader_sysconfig_kernel": {}}',
         '-e', '{"__xen_bootloader_proven": %s}' % ('true' if proven else 'false'),
         '-e', '{"__xen_bootloader_xen_args_list": ["dom0_mem=1024M,max:1024M"]}',
