@@ -4,7 +4,11 @@
   or the scenario would fail offline in the middle of the play.
 - The image cache key really covers the builder's inputs: change one and the image path changes.
 - The builder rejects bad parameters with a message instead of building something else.
+- The boot-stage classifier and the SSH wait (progress, timeout override, what was slow) on console
+  snippets modelled on real serial logs.
 """
+import importlib.util
+import json
 import os
 import shutil
 import subprocess
@@ -92,3 +96,177 @@ def test_vm_tool_refuses_unknown_instance(tmp_path):
     assert "no VM named 'no-such-vm'" in proc.stderr
     # cleanup-all with nothing recorded is a no-op that succeeds (the test script always calls it).
     assert subprocess.run([str(HERE / "vm"), "cleanup-all"], env=env, check=False).returncode == 0
+
+
+# --- Boot stages and waits (tests/vm/lib/vm.py), on console snippets modelled on real serial logs ---
+
+def load_vm_module():
+    spec = importlib.util.spec_from_file_location("xenhost_vm", HERE / "lib" / "vm.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+vm = load_vm_module()
+
+ESC = "\x1b"
+# GRUB 2 over serial: the menu is drawn with cursor moves, then the chosen entry is booted.
+GRUB_MENU = (f"{ESC}[H{ESC}[J{ESC}[1;1H{ESC}[?25l{ESC}[m{ESC}[H{ESC}[J{ESC}[1;1H{ESC}[2;24HGNU GRUB  version 2.06-13+deb12u2"
+             f"\r\n\r\n\r\n{ESC}[m{ESC}[4;2H+------------------+{ESC}[5;2H|{ESC}[5;79H|{ESC}[6;2H|"
+             f"{ESC}[19;2H{ESC}[m     Use the ^ and v keys to select which entry is highlighted.          \r\n"
+             f"{ESC}[7m{ESC}[5;3H*Debian GNU/Linux                    {ESC}[m{ESC}[5;78H"
+             f"{ESC}[22;1H   The highlighted entry will be executed automatically in 0s.                 {ESC}[5;78H")
+GRUB_BOOT = f"{GRUB_MENU}{ESC}[?25h{ESC}[H{ESC}[J{ESC}[1;1H{ESC}[H{ESC}[J{ESC}[1;1H  Booting `Debian GNU/Linux'\r\n\r\n"
+GRUB_XEN = (f"{GRUB_MENU}{ESC}[H{ESC}[J{ESC}[1;1H  Booting `Debian GNU/Linux, with Xen hypervisor'\r\n\r\n"
+            "Loading Xen 4.17-amd64 ...\r\n")
+# What the KVM (kvm_pvm) runs on this machine kind ended with: the kernel's real-mode setup code, then nothing.
+KVM_STALL = GRUB_BOOT + "Probing EDD (edd=off to disable)... ok\r\n"
+KERNEL = ("[    0.000000] Linux version 6.1.0-50-amd64 (debian-kernel@lists.debian.org) (gcc-12 (Debian 12.2.0-14+deb12u1))\r\n"
+          "[    0.000000] Command line: BOOT_IMAGE=/boot/vmlinuz-6.1.0-50-amd64 root=UUID=19637ecb ro console=ttyS0,115200n8\r\n"
+          "[    8.955287] EXT4-fs (vda1): mounted filesystem with ordered data mode. Quota mode: none.\r\n")
+INITRAMFS = ("[   21.000232] Run /init as init process\r\nLoading, please wait...\r\n"
+             "Starting systemd-udevd version 252.39-1~deb12u2\r\nBegin: Loading essential drivers ... done.\r\n"
+             "Begin: Mounting root file system ... Begin: Running /scripts/local-top ... done.\r\n")
+SYSTEMD = (f"[{ESC}[0;32m  OK  {ESC}[0m] Created slice {ESC}[0;1;39msystem-getty.slice{ESC}[0m - Slice /system/getty.\r\r\r\n"
+           "[   12.748780] systemd[1]: Listening on systemd-journald.socket - Journal Socket.\r\n"
+           f"         Starting {ESC}[0;1;39mssh.service{ESC}[0m - OpenBSD Secure Shell server...\r\r\r\n"
+           f"[{ESC}[0;32m  OK  {ESC}[0m] Reached target {ESC}[0;1;39mbasic.target{ESC}[0m - Basic System.\r\r\r\n")
+# systemd's "still waiting" spinner rewrites one line in place.
+SPINNER = (f"{ESC}M\r{ESC}[K[    {ESC}[0;31m*{ESC}[0;1;31m*{ESC}[0m] (3 of 6) Job systemd-udevd.service/start running "
+           f"(36s / 2min 4s)\r\r\r\n{ESC}M\r{ESC}[K[   {ESC}[0;31m*{ESC}[0;1;31m*{ESC}[0m{ESC}[0;31m*{ESC}[0m] (4 of 6) Job "
+           "proc-sys-fs-binfmt_mis…ount/start running (2s / 1min 30s)\r\r\r\n")
+LOGIN = "\r\r\nDebian GNU/Linux 12 xenhost-test ttyS0\r\n\r\nxenhost-test login: "
+XEN = ("(XEN) Xen version 4.17.5 (Debian 4.17.5+72-g01140da4e8-1) (pkg-xen-devel@lists.alioth.debian.org)\r\n"
+       "(XEN) Command line: placeholder dom0_mem=1024M,max:1024M com1=115200,8n1 console=com1 loglvl=all noreboot\r\n"
+       "(XEN) *** Building a PV Dom0 ***\r\n(XEN) *** Serial input to DOM0 (type 'CTRL-a' three times to switch input)\r\n"
+       "(XEN) Freed 668kB init memory\r\n")
+SHUTDOWN = (f"[{ESC}[0;32m  OK  {ESC}[0m] Stopped {ESC}[0;1;39mssh.service{ESC}[0m - OpenBSD Secure Shell server.\r\n"
+            "[  123.456789] reboot: Restarting system\r\n")
+GRUB_LEGACY = ("    GNU GRUB  version 0.97  (640K lower / 3072K upper memory)\r\n"
+               "  Booting 'Xen 4.17-amd64 / Debian GNU/Linux, kernel 6.1.0-50-amd64'\r\n\r\nroot  (hd0,0)\r\n"
+               " Filesystem type is ext2fs, partition type 0x83\r\nkernel  /boot/xen-4.17-amd64.gz dom0_mem=1024M\r\n"
+               "   [Multiboot-elf, <0x100000:0x1a3000:0x0>, shtab=0x2a4e78, entry=0x100000]\r\n")
+
+
+@pytest.mark.parametrize("console, stage, line", [
+    ("", "no console output", ""),
+    (GRUB_MENU, "GRUB", "The highlighted entry will be executed automatically in 0s."),
+    (GRUB_BOOT, "GRUB", "Booting `Debian GNU/Linux'"),
+    (KVM_STALL, "Linux kernel", "Probing EDD (edd=off to disable)... ok"),
+    (GRUB_XEN, "GRUB", "Loading Xen 4.17-amd64 ..."),
+    (GRUB_BOOT + KERNEL, "Linux kernel", "[    8.955287] EXT4-fs (vda1): mounted filesystem"),
+    (GRUB_BOOT + KERNEL + INITRAMFS, "initramfs", "Begin: Mounting root file system ..."),
+    (KERNEL + INITRAMFS.split("Begin")[0], "initramfs", "Starting systemd-udevd version 252"),
+    (GRUB_BOOT + KERNEL + INITRAMFS + SYSTEMD, "systemd", "[  OK  ] Reached target basic.target - Basic System."),
+    (SYSTEMD + SPINNER, "systemd", "[   ***] (4 of 6) Job proc-sys-fs-binfmt_mis"),
+    (SYSTEMD + "[   97.340786] systemd-journald[193]: Received client request to flush runtime journal.\r\n",
+     "systemd", "[   97.340786] systemd-journald[193]"),
+    (SYSTEMD + "some service's own chatter\r\n", "systemd", "[  OK  ] Reached target basic.target"),
+    (GRUB_BOOT + KERNEL + INITRAMFS + SYSTEMD + LOGIN, "login prompt", "xenhost-test login:"),
+    (LOGIN.replace(" login: ", "\r\n"), "login prompt", "Debian GNU/Linux 12 xenhost-test ttyS0"),
+    (LOGIN + SHUTDOWN, "shutdown", "[  123.456789] reboot: Restarting system"),
+    # Late kernel messages do not take a booted system back to the kernel stage, nor a shutdown.
+    (SYSTEMD + LOGIN + "\r\n[  142.343093] kvm: no hardware support for 'kvm_amd'\r\n", "login prompt",
+     "xenhost-test login:"),
+    (SHUTDOWN + "[  124.000000] sd 0:0:0:0: [sda] Synchronizing SCSI cache\r\n", "shutdown", "[  123.456789] reboot"),
+    (GRUB_XEN + XEN, "Xen hypervisor", "(XEN) Freed 668kB init memory"),
+    (GRUB_XEN + XEN + KERNEL, "Linux kernel (dom0 under Xen)", "[    8.955287] EXT4-fs"),
+    (GRUB_XEN + XEN + "mapping kernel into physical memory\r\nabout to get started...\r\n", "Xen hypervisor",
+     "about to get started..."),
+    (GRUB_XEN + XEN + KERNEL + "(XEN) PCI add device 0000:00:01.0\r\n", "Linux kernel (dom0 under Xen)",
+     "[    8.955287] EXT4-fs"),
+    (GRUB_XEN + XEN + KERNEL + INITRAMFS + SYSTEMD + LOGIN.replace("ttyS0", "hvc0"), "login prompt (dom0 under Xen)",
+     "xenhost-test login:"),
+    # A reboot back into plain Linux (the fall-back) is not under Xen any more.
+    (GRUB_XEN + XEN + KERNEL + LOGIN + SHUTDOWN + GRUB_BOOT + KERNEL, "Linux kernel", "[    8.955287] EXT4-fs"),
+    (GRUB_XEN + XEN + "(XEN) d0v0 Unhandled: vec 14, #PF[0000]\r\n(XEN) Domain 0 crashed: 'noreboot' set - not rebooting.\r\n",
+     "Xen panic", "(XEN) Domain 0 crashed"),
+    (KERNEL + "[    2.345678] Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0)\r\n",
+     "kernel panic", "[    2.345678] Kernel panic - not syncing"),
+    (GRUB_LEGACY, "GRUB", "[Multiboot-elf, <0x100000"),
+    ("SeaBIOS noise\r\n", "unknown", "SeaBIOS noise"),
+])
+def test_boot_stage_names_the_last_recognisable_line(console, stage, line):
+    found, where = vm.boot_stage(console)
+    assert found == stage
+    assert where.startswith(line), where
+    assert ESC not in where and "\r" not in where
+
+
+@pytest.mark.parametrize("requested, env, seconds", [
+    (300, None, 300), (300, "", 300), (300, "900", 900), (600, "900", 900),
+    (300, "2x", 600), (300, "x1.5", 450), (600, " 3X ", 1800),
+])
+def test_boot_timeout_is_overridden_or_scaled(requested, env, seconds):
+    assert vm.boot_timeout(requested, env)[0] == seconds
+
+
+@pytest.mark.parametrize("env", ["0", "fast", "-5", "0x", "2y"])
+def test_boot_timeout_rejects_nonsense(env):
+    with pytest.raises(ValueError, match="XENHOST_BOOT_TIMEOUT"):
+        vm.boot_timeout(300, env)
+
+
+class FakeClock:
+    """Time for wait_ssh: every sleep advances it; nothing really waits."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def monotonic(self):
+        return self.now
+
+    def time(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+
+def test_wait_reports_progress_and_what_was_slow(tmp_path, monkeypatch, capsys):
+    serial = tmp_path / "serial.log"
+    serial.write_text(GRUB_BOOT)
+    clock = FakeClock()
+    ticks = []
+
+    def ssh_ok(_inst):  # the console moves on while we wait, then stays in initramfs
+        ticks.append(clock.now)
+        if len(ticks) == 5:
+            serial.write_text(GRUB_BOOT + KERNEL + INITRAMFS)
+            os.utime(serial, (clock.now, clock.now))
+        return False
+
+    monkeypatch.setattr(vm, "time", clock)
+    monkeypatch.setattr(vm, "qemu_pid", lambda inst: 4242)
+    monkeypatch.setattr(vm, "ssh_ok", ssh_ok)
+    ok, why = vm.wait_ssh({"name": "t", "serial_log": str(serial)}, 60, "60s")
+    assert not ok
+    assert "no SSH after 60s (timeout 60s)" in why
+    assert "stage 'initramfs' for 52s" in why, why
+    assert "Seconds per stage in this wait: GRUB 8s, initramfs 52s (slowest: initramfs)" in why
+    assert "console silent for 52s" in why
+    assert "Begin: Mounting root file system" in why
+    assert "XENHOST_BOOT_TIMEOUT" in why
+    progress = [line for line in capsys.readouterr().err.splitlines() if "waiting for SSH" in line]
+    assert len(progress) == 2, progress  # every PROGRESS_EVERY (20) seconds of a 60 s wait
+    assert "20s of 60s; console: initramfs for 12s" in progress[0]
+
+
+def test_wait_stops_when_qemu_dies(tmp_path, monkeypatch):
+    serial = tmp_path / "serial.log"
+    serial.write_text(KVM_STALL)
+    monkeypatch.setattr(vm, "time", FakeClock())
+    monkeypatch.setattr(vm, "qemu_pid", lambda inst: None)
+    ok, why = vm.wait_ssh({"name": "t", "serial_log": str(serial)}, 60, "60s")
+    assert not ok
+    assert why == "QEMU is no longer running (stage 'Linux kernel', last line 'Probing EDD (edd=off to disable)... ok')"
+
+
+def test_stage_command_reads_the_instance_console(tmp_path):
+    run_dir = tmp_path / "run" / "probe"
+    run_dir.mkdir(parents=True)
+    (run_dir / "serial.log").write_text(GRUB_XEN + XEN)
+    (run_dir / "instance.json").write_text(json.dumps({"name": "probe", "serial_log": str(run_dir / "serial.log")}))
+    env = dict(os.environ, XENHOST_CACHE=str(tmp_path))
+    proc = subprocess.run([str(HERE / "vm"), "stage", "probe"], env=env, capture_output=True, text=True, check=True)
+    assert proc.stdout == "Xen hypervisor\t(XEN) Freed 668kB init memory\n"

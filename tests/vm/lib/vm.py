@@ -4,6 +4,7 @@
   tests/vm/vm ssh-wait NAME [--timeout 300]
   tests/vm/vm ssh NAME [COMMAND...]
   tests/vm/vm console NAME [--lines 60]
+  tests/vm/vm stage NAME
   tests/vm/vm stop NAME
   tests/vm/vm list | cleanup-all
 
@@ -15,10 +16,17 @@ SSH, and writes run/NAME/instance.json (port, key, pid, dirs) for Molecule's inv
 removes the run directory and so the overlay. `cleanup-all` stops every VM recorded under the
 cache's run/ directory: nothing this harness started is left running.
 Everything lives under ${XENHOST_CACHE:-~/.cache/xenhost-dom0}.
+
+Waiting for SSH (`start`, `ssh-wait`) prints progress every 20 s: the seconds waited and the boot
+stage the serial console reached (GRUB, Xen hypervisor, Linux kernel, initramfs, systemd, login
+prompt, ...; `stage` prints it on demand). $XENHOST_BOOT_TIMEOUT changes every such wait on a slow
+machine: `900` waits 900 s whatever --timeout says, `3x` triples each wait's own timeout. A wait that
+gives up names the stage the console was stuck in, for how long, and shows the console's tail.
 """
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -52,6 +60,12 @@ SSH_OPTS = [
     "-o", "LogLevel=ERROR", "-o", "IdentitiesOnly=yes", "-o", "ConnectTimeout=5",
     "-o", "ServerAliveInterval=5", "-o", "ServerAliveCountMax=3",
 ]
+
+
+# How often a wait for SSH says what it is waiting for.
+PROGRESS_EVERY = 20
+# Only the end of the serial log matters for the stage; Xen with loglvl=all plus a dom0 boot is ~100 KB.
+CONSOLE_WINDOW = 256 * 1024
 
 
 def log(msg):
@@ -137,6 +151,111 @@ def console_tail(inst, lines=60):
     return "\n".join(text.splitlines()[-lines:])
 
 
+# Terminal control: colours and erase-line vanish; cursor moves (GRUB draws its menu with them, systemd's
+# progress spinner rewrites its line) separate pieces of text.
+_INVISIBLE = re.compile(r"\x1b\[[0-9;?]*[mK]")
+_CURSOR = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|[()][0-9A-Za-z]|[=>78cDEHM])")
+# Checked in this order against each console line, the first match names the line's stage. A line that
+# matches none (a blank, a GRUB menu frame, a service's own message) leaves the stage as it was.
+BOOT_STAGES = [
+    ("Xen panic", re.compile(r"^\(XEN\) .*(Panic on CPU|Domain 0 crashed|FATAL (PAGE|TRAP))")),
+    ("kernel panic", re.compile(r"Kernel panic - not syncing|end Kernel panic|^\[\s*\d+\.\d+\] (BUG|Oops): ")),
+    ("login prompt", re.compile(r"\blogin: *$|^Debian GNU/Linux \S+ \S+ (ttyS|hvc)\d+$")),
+    ("shutdown", re.compile(r"reboot: (Restarting system|Power down)|systemd-shutdown|Rebooting\.$|^Powering off"
+                            r"|Reached target .*(Reboot|Power-Off|System Shutdown|Final Step)"
+                            r"|^\[\s*OK\s*\] (Stopped|Unmounted|Removed slice)|^Stopping |Hardware Dom0 shutdown")),
+    ("systemd", re.compile(r"systemd(-[a-z]+)?\[\d+\]: |^Welcome to |^\[\s*(OK|FAILED|DEPEND|TIME)\s*\] |^\[[ *]+\] |^(Starting|Mounting) (?!systemd-udevd version)")),
+    ("initramfs", re.compile(r"Loading, please wait|^Begin: |^Starting systemd-udevd version |Run /init as init process|^/scripts/|/init: |^done\.$")),
+    ("Xen hypervisor", re.compile(r"^\(XEN\) |^ Xen \d+\.\d+|^Xen \d+\.\d+"
+                                  r"|^mapping kernel into physical memory|^about to get started")),
+    ("GRUB", re.compile(r"GNU GRUB|^Booting [`'\"]|^Loading (Linux|Xen|initial ramdisk)|highlighted entry"
+                        r"|Press enter to boot|^\[(Linux-bzImage|Multiboot-elf|Multiboot-module)|Filesystem type is ")),
+    ("Linux kernel", re.compile(r"Probing EDD|^early console in|Decompressing Linux|Booting the kernel")),
+    # Any other kernel message: the kernel's own boot, unless the boot is past it (a late driver's message
+    # after the login prompt, a disk syncing during shutdown).
+    ("kernel log", re.compile(r"^\[\s*\d+\.\d+\] ")),
+]
+_BEFORE_KERNEL = {None, "GRUB", "Xen hypervisor", "Linux kernel"}
+_AFTER_XEN = {"Linux kernel", "initramfs", "systemd", "login prompt", "kernel panic"}
+
+
+def console_lines(text):
+    """The serial console as readable lines: escape sequences and carriage returns become line breaks."""
+    text = _CURSOR.sub("\n", _INVISIBLE.sub("", text)).replace("\r", "\n")
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
+def boot_stage(text):
+    """(stage, line): the boot stage of the last recognisable line of a serial console text, and that line.
+
+    Stages: "GRUB", "Xen hypervisor", "Linux kernel", "initramfs", "systemd", "login prompt", "shutdown",
+    "kernel panic", "Xen panic". The Linux stages after Xen's own lines (since the last GRUB) get
+    " (dom0 under Xen)"; Xen's lines in between them do not count. ("no console output", "") for an empty console, ("unknown", last line) when no
+    line is recognised.
+    """
+    lines = console_lines(text)
+    if not lines:
+        return "no console output", ""
+    stage, where, xen = None, "", False
+    for line in lines:
+        for name, pattern in BOOT_STAGES:
+            if pattern.search(line):
+                if name == "Xen hypervisor" and xen and stage in _AFTER_XEN:
+                    break  # Xen's own notes while its dom0 boots ("(XEN) PCI add device ...")
+                if name == "kernel log":
+                    if stage not in _BEFORE_KERNEL:
+                        break
+                    name = "Linux kernel"
+                stage, where = name, line
+                if name == "GRUB":
+                    xen = False
+                elif name == "Xen hypervisor":
+                    xen = True
+                break
+    if stage is None:
+        return "unknown", lines[-1]
+    if xen and stage in _AFTER_XEN:
+        stage += " (dom0 under Xen)"
+    return stage, where
+
+
+def boot_timeout(requested, env_value):
+    """(seconds, why): a wait's timeout after $XENHOST_BOOT_TIMEOUT ("600" overrides, "2x" scales)."""
+    value = (env_value or "").strip().lower()
+    if not value:
+        return requested, f"{requested}s"
+    scale = re.fullmatch(r"x?(\d+(\.\d+)?)x?", value)
+    if value.isdigit() and int(value) > 0:
+        return int(value), f"{value}s from XENHOST_BOOT_TIMEOUT"
+    if scale and ("x" in value) and float(scale.group(1)) > 0:
+        seconds = max(1, round(requested * float(scale.group(1))))
+        return seconds, f"{seconds}s = {requested}s x {scale.group(1)} from XENHOST_BOOT_TIMEOUT"
+    raise ValueError(f"XENHOST_BOOT_TIMEOUT={env_value!r}: give seconds (600) or a factor (2x)")
+
+
+def read_console(inst):
+    try:
+        with open(inst["serial_log"], "rb") as f:
+            f.seek(max(0, os.fstat(f.fileno()).st_size - CONSOLE_WINDOW))
+            return f.read().decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def kvm_note():
+    """Why KVM is unlikely to help here, or None: a /dev/kvm without VT-x/AMD-V behind it."""
+    try:
+        cpuinfo = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return None
+    flags = set(next((line.split(":", 1)[1].split() for line in cpuinfo.splitlines() if line.startswith("flags")), []))
+    if flags & {"vmx", "svm"}:
+        return None
+    pvm = " (kvm_pvm: KVM without hardware virtualization)" if Path("/sys/module/kvm_pvm").exists() else ""
+    return (f"this CPU has neither vmx nor svm{pvm}; unmodified guests crawl or stall under it "
+            "(tests/vm/README.md, 'KVM, investigated')")
+
+
 def qemu_argv(image_dir, image, inst, cpu, accel):
     arch = image["arch"]
     argv = [
@@ -170,6 +289,9 @@ def cmd_start(args):
     accel = args.accel or os.environ.get("XENHOST_ACCEL", "tcg")
     if accel == "kvm" and not os.access("/dev/kvm", os.R_OK | os.W_OK):
         die("--accel kvm needs read/write access to /dev/kvm")
+    if accel == "kvm" and kvm_note():
+        log(f"warning: {kvm_note()}")
+    timeout, timeout_why = wait_timeout(args.timeout)
     t0 = time.monotonic()
     build = subprocess.run([str(HERE / "build-image"), "--suite", args.suite, "--arch", args.arch, "--boot", args.boot],
                            stdout=subprocess.PIPE, text=True, check=False)
@@ -205,32 +327,78 @@ def cmd_start(args):
         f"(pid {inst['pid']}, {accel}, -cpu {inst['cpu']}), serial log {inst['serial_log']}")
     if not args.no_wait:
         t1 = time.monotonic()
-        if not wait_ssh(inst, args.timeout):
+        ok, why = wait_ssh(inst, timeout, timeout_why)
+        if not ok:
             console = console_tail(inst)
             stop(inst)  # a VM nobody can reach must not keep running
-            die(f"{args.name}: no SSH after {args.timeout}s; the console ended with:\n{console}")
+            die(f"{args.name}: {why}\nthe console ended with:\n{console}")
         log(f"{args.name}: SSH up; image {t_image:.1f}s, boot {time.monotonic() - t1:.1f}s")
     print(run_dir / "instance.json")
 
 
-def wait_ssh(inst, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+def wait_timeout(requested):
+    try:
+        return boot_timeout(requested, os.environ.get("XENHOST_BOOT_TIMEOUT"))
+    except ValueError as err:
+        die(str(err))
+
+
+def wait_ssh(inst, timeout, timeout_why):
+    """(True, "") once SSH answers; (False, what was slow) when QEMU died or the timeout ran out.
+
+    Every PROGRESS_EVERY seconds it logs the time waited and the stage the serial console reached. What
+    was slow: the stage the console is stuck in and for how long, how long it has printed nothing, and
+    the seconds each stage took during this wait.
+    """
+    name = inst["name"]
+    t0 = last = time.monotonic()
+    stage, line = boot_stage(read_console(inst))
+    since, seen_at_start = t0, True
+    per_stage = {stage: 0.0}
+    next_report = t0 + PROGRESS_EVERY
+    while True:
         if not qemu_pid(inst):
-            log(f"{inst['name']}: QEMU is not running")
-            return False
+            return False, f"QEMU is no longer running (stage {stage!r}, last line {line!r})"
         if ssh_ok(inst):
-            return True
+            return True, ""
+        now = time.monotonic()
+        per_stage[stage] += now - last  # the stage seen before this interval had it, at least until a change
+        last = now
+        current, line = boot_stage(read_console(inst))
+        if current != stage:
+            stage, since, seen_at_start = current, now, False
+            per_stage.setdefault(stage, 0.0)
+        in_stage = f"{'at least ' if seen_at_start else ''}{now - since:.0f}s"
+        try:
+            silent = f", console silent for {max(0, time.time() - os.stat(inst['serial_log']).st_mtime):.0f}s"
+        except OSError:
+            silent = ""
+        if now - t0 >= timeout:
+            slowest = max(per_stage, key=per_stage.get)
+            spent = ", ".join(f"{each} {seconds:.0f}s" for each, seconds in per_stage.items())
+            return False, (f"no SSH after {now - t0:.0f}s (timeout {timeout_why}). The console has been at stage "
+                           f"{stage!r} for {in_stage}{silent}; its last line of that stage: {line!r}. Seconds per "
+                           f"stage in this wait: {spent} (slowest: {slowest}). On a slow or loaded machine set "
+                           f"XENHOST_BOOT_TIMEOUT (e.g. 900 or 3x).")
+        if now >= next_report:
+            log(f"{name}: waiting for SSH, {now - t0:.0f}s of {timeout}s; console: {stage} for {in_stage}{silent}")
+            next_report = now + PROGRESS_EVERY
         time.sleep(2)
-    return False
 
 
 def cmd_ssh_wait(args):
     inst = load(args.name)
+    timeout, timeout_why = wait_timeout(args.timeout)
     t0 = time.monotonic()
-    if not wait_ssh(inst, args.timeout):
-        die(f"{args.name}: no SSH after {args.timeout}s; console:\n{console_tail(inst)}")
+    ok, why = wait_ssh(inst, timeout, timeout_why)
+    if not ok:
+        die(f"{args.name}: {why}\nthe console ended with:\n{console_tail(inst)}")
     log(f"{args.name}: SSH up after {time.monotonic() - t0:.1f}s")
+
+
+def cmd_stage(args):
+    stage, line = boot_stage(read_console(load(args.name)))
+    print(f"{stage}\t{line}")
 
 
 def cmd_ssh(args):
@@ -304,12 +472,14 @@ def main():
     p.add_argument("--boot", default="grub2", choices=["grub2", "grub-legacy", "direct"])
     p.add_argument("--cpu", help="QEMU -cpu model (default: one without SMAP; pentium3 without PAE for i386)")
     p.add_argument("--accel", choices=["tcg", "kvm"], help="default $XENHOST_ACCEL or tcg")
-    p.add_argument("--timeout", type=int, default=300, help="seconds to wait for SSH")
+    p.add_argument("--timeout", type=int, default=300,
+                   help="seconds to wait for SSH (XENHOST_BOOT_TIMEOUT=600 overrides, =2x scales)")
     p.add_argument("--no-wait", action="store_true", help="do not wait for SSH")
     p.set_defaults(func=cmd_start)
     p = sub.add_parser("ssh-wait")
     p.add_argument("name")
-    p.add_argument("--timeout", type=int, default=300)
+    p.add_argument("--timeout", type=int, default=300,
+                   help="seconds to wait for SSH (XENHOST_BOOT_TIMEOUT=600 overrides, =2x scales)")
     p.set_defaults(func=cmd_ssh_wait)
     p = sub.add_parser("ssh")
     p.add_argument("name")
@@ -319,6 +489,9 @@ def main():
     p.add_argument("name")
     p.add_argument("--lines", type=int, default=60)
     p.set_defaults(func=cmd_console)
+    p = sub.add_parser("stage", help="the boot stage the serial console reached, and its line")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_stage)
     p = sub.add_parser("stop")
     p.add_argument("name")
     p.set_defaults(func=cmd_stop)
