@@ -156,7 +156,7 @@ GRUB_LEGACY = ("    GNU GRUB  version 0.97  (640K lower / 3072K upper memory)\r\
     (GRUB_XEN, "GRUB", "Loading Xen 4.17-amd64 ..."),
     (GRUB_BOOT + KERNEL, "Linux kernel", "[    8.955287] EXT4-fs (vda1): mounted filesystem"),
     (GRUB_BOOT + KERNEL + INITRAMFS, "initramfs", "Begin: Mounting root file system ..."),
-    (KERNEL + INITRAMFS.split("Begin")[0], "initramfs", "Starting systemd-udevd version 252"),
+    (KERNEL + INITRAMFS.split("Begin", maxsplit=1)[0], "initramfs", "Starting systemd-udevd version 252"),
     (GRUB_BOOT + KERNEL + INITRAMFS + SYSTEMD, "systemd", "[  OK  ] Reached target basic.target - Basic System."),
     (SYSTEMD + SPINNER, "systemd", "[   ***] (4 of 6) Job proc-sys-fs-binfmt_mis"),
     (SYSTEMD + "[   97.340786] systemd-journald[193]: Received client request to flush runtime journal.\r\n",

@@ -164,8 +164,10 @@ BOOT_STAGES = [
     ("shutdown", re.compile(r"reboot: (Restarting system|Power down)|systemd-shutdown|Rebooting\.$|^Powering off"
                             r"|Reached target .*(Reboot|Power-Off|System Shutdown|Final Step)"
                             r"|^\[\s*OK\s*\] (Stopped|Unmounted|Removed slice)|^Stopping |Hardware Dom0 shutdown")),
-    ("systemd", re.compile(r"systemd(-[a-z]+)?\[\d+\]: |^Welcome to |^\[\s*(OK|FAILED|DEPEND|TIME)\s*\] |^\[[ *]+\] |^(Starting|Mounting) (?!systemd-udevd version)")),
-    ("initramfs", re.compile(r"Loading, please wait|^Begin: |^Starting systemd-udevd version |Run /init as init process|^/scripts/|/init: |^done\.$")),
+    ("systemd", re.compile(r"systemd(-[a-z]+)?\[\d+\]: |^Welcome to |^\[\s*(OK|FAILED|DEPEND|TIME)\s*\] "
+                           r"|^\[[ *]+\] |^(Starting|Mounting) (?!systemd-udevd version)")),
+    ("initramfs", re.compile(r"Loading, please wait|^Begin: |^Starting systemd-udevd version |Run /init as init process"
+                             r"|^/scripts/|/init: |^done\.$")),
     ("Xen hypervisor", re.compile(r"^\(XEN\) |^ Xen \d+\.\d+|^Xen \d+\.\d+"
                                   r"|^mapping kernel into physical memory|^about to get started")),
     ("GRUB", re.compile(r"GNU GRUB|^Booting [`'\"]|^Loading (Linux|Xen|initial ramdisk)|highlighted entry"
@@ -190,8 +192,8 @@ def boot_stage(text):
 
     Stages: "GRUB", "Xen hypervisor", "Linux kernel", "initramfs", "systemd", "login prompt", "shutdown",
     "kernel panic", "Xen panic". The Linux stages after Xen's own lines (since the last GRUB) get
-    " (dom0 under Xen)"; Xen's lines in between them do not count. ("no console output", "") for an empty console, ("unknown", last line) when no
-    line is recognised.
+    " (dom0 under Xen)"; Xen's lines in between them do not count. ("no console output", "") for an empty
+    console, ("unknown", last line) when no line is recognised.
     """
     lines = console_lines(text)
     if not lines:
@@ -248,7 +250,8 @@ def kvm_note():
         cpuinfo = Path("/proc/cpuinfo").read_text()
     except OSError:
         return None
-    flags = set(next((line.split(":", 1)[1].split() for line in cpuinfo.splitlines() if line.startswith("flags")), []))
+    flags = next((set(line.split(":", 1)[1].split()) for line in cpuinfo.splitlines() if line.startswith("flags")),
+                 set())
     if flags & {"vmx", "svm"}:
         return None
     pvm = " (kvm_pvm: KVM without hardware virtualization)" if Path("/sys/module/kvm_pvm").exists() else ""
