@@ -3,16 +3,22 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """What a CPU can carry for Xen: pure functions over /proc/cpuinfo text and a few other readings.
 
-No file or command I/O here: plugins/modules/cpu_virt_facts.py gathers the inputs, this module
-decides. Check ids are fixed (other parts use them): pae, 64bit, hvm, iommu, firmware.
+The functions up to assess() do no I/O. gather() at the end reads a machine's files for them,
+through root_facts only, and runs no command (Xen's virt_caps are handed in): it is shared by
+cpu_virt_facts and by xen_facts with cpu_virt=true, which answers both facts in one module call.
+Check ids are fixed (other parts use them): pae, 64bit, hvm, iommu, firmware.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import re
+import struct
 
-from ansible_collections.xenhost.dom0.plugins.module_utils.xen_text import hvm_from_capabilities
+from ansible_collections.xenhost.dom0.plugins.module_utils.root_facts import list_under, read_device_at, read_under
+from ansible_collections.xenhost.dom0.plugins.module_utils.xen_text import (
+    hvm_from_capabilities, parse_capabilities, xen_role,
+)
 
 CHECK_IDS = ('pae', '64bit', 'hvm', 'iommu', 'firmware')
 FLAG_NAMES = ('pae', 'lm', 'nx', 'vmx', 'svm', 'hypervisor')
@@ -509,3 +515,58 @@ def assess(cpu, arch, role='none', xen_caps=None, iommu_classes=None, acpi_table
         'checks': checks,
         'xen_capable': xen_capable(cpu, checks),
     }
+
+
+def read_cpu0_device(root, name, offset, size):
+    """`size` bytes at `offset` of /dev/cpu/0/<name> (msr, cpuid), or None when they cannot be read.
+
+    The device itself only on the live root /; under another root only a regular file standing in for it.
+    """
+    return read_device_at(root, 'dev/cpu/0/' + name, offset, size)
+
+
+def read_msr(root, address):
+    """The 64-bit value of an MSR of CPU 0 through the msr device (the file offset is the MSR), or None."""
+    data = read_cpu0_device(root, 'msr', address, 8)
+    return None if data is None else struct.unpack('<Q', data)[0]
+
+
+def read_cpuid(root, leaf):
+    """(eax, ebx, ecx, edx) of a CPUID leaf on CPU 0 through the cpuid device, or None.
+
+    The file offset is the leaf (low 32 bits) and subleaf (high 32 bits).
+    """
+    data = read_cpu0_device(root, 'cpuid', leaf, 16)
+    return None if data is None else struct.unpack('<4I', data)
+
+
+def gather(root, live, machine, dom0_virt_caps):
+    """The cpu_virt facts of the machine whose files are under `root`.
+
+    live: root is this host's /; machine: a callable giving `uname -m` of this host (used only when
+    live); dom0_virt_caps: a callable giving Xen's virt_caps (`xl info`) or None, called only on a
+    live dom0, so a caller that already ran `xl info` hands in what it read instead of running it again.
+    """
+    cpu = parse_cpuinfo(read_under(root, 'proc/cpuinfo'))
+    if live:
+        arch = machine() or arch_from_cpuinfo(cpu)
+    else:
+        arch = (read_under(root, 'proc/sys/kernel/arch') or '').strip() or arch_from_cpuinfo(cpu)
+
+    features = read_under(root, 'sys/hypervisor/properties/features')
+    role = xen_role(read_under(root, 'sys/hypervisor/type'), read_under(root, 'proc/xen/capabilities'), features)
+    caps_text = read_under(root, 'sys/hypervisor/properties/capabilities')
+    xen_caps = parse_capabilities(caps_text) if caps_text is not None else None
+
+    virt_caps = dom0_virt_caps() if live and role == 'dom0' else None
+
+    msr_address = msr_to_read(cpu, role)
+    # With no MSR to read (msr_address None) both readings are None: read_cpu0_device skips a None offset.
+    msr_value = read_msr(root, msr_address)
+    cpuid_vt = vt_from_cpuid(msr_address, read_cpuid(root, cpuid_leaf_for(msr_address)))
+
+    return assess(cpu, arch, role=role, xen_caps=xen_caps,
+                  iommu_classes=list_under(root, 'sys/class/iommu'),
+                  acpi_tables=list_under(root, 'sys/firmware/acpi/tables'),
+                  xen_virt_caps=virt_caps, msr_address=msr_address, msr_value=msr_value,
+                  cpuid_vt=cpuid_vt)

@@ -185,41 +185,13 @@ ansible_facts:
 '''
 
 import platform
-import struct
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.xenhost.dom0.plugins.module_utils.cpu_virt import (
-    arch_from_cpuinfo, assess, cpuid_leaf_for, msr_to_read, parse_cpuinfo, vt_from_cpuid,
-)
+from ansible_collections.xenhost.dom0.plugins.module_utils.cpu_virt import gather as gather_cpu_virt
 from ansible_collections.xenhost.dom0.plugins.module_utils.root_facts import (
-    ROOT_ARGUMENT_SPEC, checked_root, is_live_root, list_under, read_device_at, read_under,
+    ROOT_ARGUMENT_SPEC, checked_root, is_live_root,
 )
-from ansible_collections.xenhost.dom0.plugins.module_utils.xen_text import (
-    parse_capabilities, parse_xen_info, xen_role,
-)
-
-
-def read_cpu0_device(root, name, offset, size):
-    """`size` bytes at `offset` of /dev/cpu/0/<name> (msr, cpuid), or None when they cannot be read.
-
-    The device itself only on the live root /; under another root only a regular file standing in for it.
-    """
-    return read_device_at(root, 'dev/cpu/0/' + name, offset, size)
-
-
-def read_msr(root, address):
-    """The 64-bit value of an MSR of CPU 0 through the msr device (the file offset is the MSR), or None."""
-    data = read_cpu0_device(root, 'msr', address, 8)
-    return None if data is None else struct.unpack('<Q', data)[0]
-
-
-def read_cpuid(root, leaf):
-    """(eax, ebx, ecx, edx) of a CPUID leaf on CPU 0 through the cpuid device, or None.
-
-    The file offset is the leaf (low 32 bits) and subleaf (high 32 bits).
-    """
-    data = read_cpu0_device(root, 'cpuid', leaf, 16)
-    return None if data is None else struct.unpack('<4I', data)
+from ansible_collections.xenhost.dom0.plugins.module_utils.xen_text import parse_xen_info
 
 
 def xl_virt_caps(module):
@@ -234,32 +206,7 @@ def xl_virt_caps(module):
 
 
 def gather(module, root):
-    live = is_live_root(root)
-    cpu = parse_cpuinfo(read_under(root, 'proc/cpuinfo'))
-    if live:
-        arch = platform.machine() or arch_from_cpuinfo(cpu)
-    else:
-        arch = (read_under(root, 'proc/sys/kernel/arch') or '').strip() or arch_from_cpuinfo(cpu)
-
-    features = read_under(root, 'sys/hypervisor/properties/features')
-    role = xen_role(read_under(root, 'sys/hypervisor/type'), read_under(root, 'proc/xen/capabilities'), features)
-    caps_text = read_under(root, 'sys/hypervisor/properties/capabilities')
-    xen_caps = parse_capabilities(caps_text) if caps_text is not None else None
-
-    virt_caps = None
-    if live and role == 'dom0':
-        virt_caps = xl_virt_caps(module)
-
-    msr_address = msr_to_read(cpu, role)
-    # With no MSR to read (msr_address None) both readings are None: read_cpu0_device skips a None offset.
-    msr_value = read_msr(root, msr_address)
-    cpuid_vt = vt_from_cpuid(msr_address, read_cpuid(root, cpuid_leaf_for(msr_address)))
-
-    return assess(cpu, arch, role=role, xen_caps=xen_caps,
-                  iommu_classes=list_under(root, 'sys/class/iommu'),
-                  acpi_tables=list_under(root, 'sys/firmware/acpi/tables'),
-                  xen_virt_caps=virt_caps, msr_address=msr_address, msr_value=msr_value,
-                  cpuid_vt=cpuid_vt)
+    return gather_cpu_virt(root, is_live_root(root), platform.machine, lambda: xl_virt_caps(module))
 
 
 def main():

@@ -20,6 +20,16 @@ description:
   - The toolstack (C(xl info), C(xl list), or C(xm info), C(xm list)) is run only when O(root) is C(/) and the host is a dom0.
     Xen 4.5 and later have no xm/xend, so C(xl) is used; older Xen uses C(xm) while xend runs, else C(xl).
   - Point O(root) at an unpacked sosreport or supportconfig, or a test tree, to look at another machine's files.
+  - With O(cpu_virt=true) it also returns C(ansible_facts.cpu_virt), exactly what M(xenhost.dom0.cpu_virt_facts) returns,
+    in the same module call (one connection and one Python start on the target instead of two; on a live dom0 the
+    C(virt_caps) come from the C(xl info) this module runs anyway, not from a second C(xl info)).
+options:
+  cpu_virt:
+    description:
+      - Also return C(ansible_facts.cpu_virt), as M(xenhost.dom0.cpu_virt_facts) would for the same O(root).
+    type: bool
+    default: false
+    version_added: 0.2.0
 author:
   - xenhost maintainers (@xenhost)
 extends_documentation_fragment:
@@ -136,11 +146,18 @@ ansible_facts:
           elements: dict
           returned: always
           sample: [{release: 2.6.18-419.el5, dom0_capable: false}, {release: 2.6.18-419.el5xen, dom0_capable: true}]
+    cpu_virt:
+      description: What this CPU can carry for Xen; see M(xenhost.dom0.cpu_virt_facts) for its keys.
+      returned: when O(cpu_virt=true)
+      type: dict
+      sample: {arch: x86_64, vendor: GenuineIntel, hvm: {supported: true, source: xen}, xen_capable: true}
 '''
 
 import os
+import platform
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.xenhost.dom0.plugins.module_utils.cpu_virt import gather as gather_cpu_virt
 from ansible_collections.xenhost.dom0.plugins.module_utils.root_facts import (
     ROOT_ARGUMENT_SPEC, checked_root, is_live_root, list_under, read_under,
 )
@@ -213,6 +230,17 @@ def kernel_facts(root):
     return {'release': release, 'dom0_capable': dom0_capable, 'config': config}, boot_kernels
 
 
+def toolstack_virt_caps(module, tool, info):
+    """Xen's virt_caps for cpu_virt: from the `xl info` already run, else as cpu_virt_facts reads them."""
+    if tool == 'xl':
+        return info.get('virt_caps') if info else None
+    xl = module.get_bin_path('xl')
+    if not xl:
+        return None
+    rc, out, dummy = module.run_command([xl, 'info'])
+    return parse_xen_info(out).get('virt_caps') if rc == 0 else None
+
+
 def gather(module, root):
     hv_type = read_under(root, 'sys/hypervisor/type')
     proc_caps = read_under(root, 'proc/xen/capabilities')
@@ -224,7 +252,8 @@ def gather(module, root):
     capabilities = parse_capabilities(read_under(root, 'sys/hypervisor/properties/capabilities')) if running else []
 
     toolstack, info, domains = None, {}, []
-    if running and role == 'dom0' and is_live_root(root):
+    live = is_live_root(root)
+    if running and role == 'dom0' and live:
         toolstack, info, domains = run_toolstack(module, version)
         if version is None and info.get('xen_major') is not None:
             version = '%s.%s%s' % (info['xen_major'], info.get('xen_minor', 0), info.get('xen_extra', ''))
@@ -232,7 +261,11 @@ def gather(module, root):
             capabilities = list(info.get('xen_caps', []))
 
     kernel, boot_kernels = kernel_facts(root)
-    return {
+    facts = {}
+    if module.params.get('cpu_virt'):
+        facts['cpu_virt'] = gather_cpu_virt(root, live, platform.machine,
+                                            lambda: toolstack_virt_caps(module, toolstack, info))
+    facts['xen'] = {
         'running': running,
         'role': role,
         'guest_type': guest_type(read_under(root, 'sys/hypervisor/guest_type')) if running else None,
@@ -244,12 +277,16 @@ def gather(module, root):
         'kernel': kernel,
         'boot_kernels': boot_kernels,
     }
+    return facts
+
+
+ARGUMENT_SPEC = dict(ROOT_ARGUMENT_SPEC, cpu_virt=dict(type='bool', default=False))
 
 
 def main():
-    module = AnsibleModule(argument_spec=ROOT_ARGUMENT_SPEC, supports_check_mode=True)
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     root = checked_root(module, ('proc', 'sys', 'boot'))
-    module.exit_json(changed=False, ansible_facts={'xen': gather(module, root)})
+    module.exit_json(changed=False, ansible_facts=gather(module, root))
 
 
 if __name__ == '__main__':

@@ -216,3 +216,67 @@ def test_hvm_domu_guest_type(tmp_path, facts_of):
         handle.write('HVM\n')
     facts = facts_of(tree)
     assert (facts['role'], facts['guest_type']) == ('domU', 'hvm')
+
+
+# cpu_virt=true: both facts from one module call (one round trip and one Python start on the target).
+
+@pytest.mark.parametrize('host', sorted(name for name in os.listdir(HOSTS) if os.path.isdir(os.path.join(HOSTS, name))))
+def test_cpu_virt_option_returns_what_cpu_virt_facts_returns(host, monkeypatch, run_module):
+    from ansible_collections.xenhost.dom0.plugins.modules import cpu_virt_facts
+    no_commands(monkeypatch)
+    root = os.path.join(HOSTS, host)
+    alone = run_module(xen_facts, root=root)
+    both = run_module(xen_facts, root=root, cpu_virt=True)
+    cpu = run_module(cpu_virt_facts, root=root)
+    assert not both.get('failed') and both['changed'] is False
+    assert sorted(both['ansible_facts']) == ['cpu_virt', 'xen']
+    assert both['ansible_facts']['xen'] == alone['ansible_facts']['xen']
+    assert both['ansible_facts']['cpu_virt'] == cpu['ansible_facts']['cpu_virt']
+
+
+def test_cpu_virt_option_off_by_default(monkeypatch, run_module):
+    no_commands(monkeypatch)
+    result = run_module(xen_facts, root=os.path.join(HOSTS, 'xen-dom0-debian12'))
+    assert list(result['ansible_facts']) == ['xen']
+
+
+def test_cpu_virt_option_on_live_dom0_runs_xl_info_once(monkeypatch, run_module):
+    """cpu_virt_facts then xen_facts ran `xl info` twice; xen_facts with cpu_virt=true runs it once."""
+    tree = os.path.join(HOSTS, 'xen-dom0-debian12')
+    calls = live(monkeypatch, tree, {'xl': '/usr/sbin/xl', 'xm': None}, {
+        ('/usr/sbin/xl', 'info'): (0, read('xl-info-n-4.17-physical.txt'), ''),
+        ('/usr/sbin/xl', 'list'): (0, read('xl-list-4.17.txt'), ''),
+    })
+    monkeypatch.setattr(xen_facts.platform, 'machine', lambda: 'x86_64')
+    result = run_module(xen_facts, root=tree, cpu_virt=True)
+    assert calls == [['/usr/sbin/xl', 'info'], ['/usr/sbin/xl', 'list']]
+    cpu = result['ansible_facts']['cpu_virt']
+    assert cpu['iommu'] == {'present': True, 'type': 'vt-d', 'source': 'xen'}
+    assert cpu['hvm']['source'] == 'xen'
+    assert result['ansible_facts']['xen']['toolstack'] == 'xl'
+
+
+def test_cpu_virt_option_on_live_dom0_with_failing_xl_info(monkeypatch, run_module):
+    """A failed `xl info` gives cpu_virt no virt_caps (as cpu_virt_facts alone), and is not run again."""
+    tree = os.path.join(HOSTS, 'xen-dom0-debian12')
+    calls = live(monkeypatch, tree, {'xl': '/usr/sbin/xl'}, {
+        ('/usr/sbin/xl', 'info'): (1, '', 'xl: cannot init'),
+        ('/usr/sbin/xl', 'list'): (1, '', 'xl: cannot init'),
+    })
+    monkeypatch.setattr(basic.AnsibleModule, 'warn', lambda self, msg: None)
+    result = run_module(xen_facts, root=tree, cpu_virt=True)
+    assert calls == [['/usr/sbin/xl', 'info'], ['/usr/sbin/xl', 'list']]
+    assert result['ansible_facts']['cpu_virt']['iommu']['present'] is None
+
+
+def test_cpu_virt_option_on_xm_dom0_asks_xl_for_virt_caps(monkeypatch, run_module):
+    """Under xm (xend running) cpu_virt still asks `xl info`, as cpu_virt_facts does."""
+    tree = os.path.join(HOSTS, 'xen-dom0-rhel5')
+    calls = live(monkeypatch, tree, {'xl': '/usr/sbin/xl', 'xm': '/usr/sbin/xm'}, {
+        ('/usr/sbin/xm', 'info'): (0, read('xm-info-3.1-rhel5.txt'), ''),
+        ('/usr/sbin/xm', 'list'): (0, read('xm-list-3.1-rhel5.txt'), ''),
+        ('/usr/sbin/xl', 'info'): (1, '', 'xend is running'),
+    }, cmdlines=[['/usr/bin/python', '/usr/sbin/xend', 'start']])
+    result = run_module(xen_facts, root=tree, cpu_virt=True)
+    assert calls == [['/usr/sbin/xm', 'info'], ['/usr/sbin/xm', 'list'], ['/usr/sbin/xl', 'info']]
+    assert result['ansible_facts']['xen']['toolstack'] == 'xm'
