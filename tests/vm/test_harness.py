@@ -270,3 +270,24 @@ def test_stage_command_reads_the_instance_console(tmp_path):
     env = dict(os.environ, XENHOST_CACHE=str(tmp_path))
     proc = subprocess.run([str(HERE / "vm"), "stage", "probe"], env=env, capture_output=True, text=True, check=True)
     assert proc.stdout == "Xen hypervisor\t(XEN) Freed 668kB init memory\n"
+
+
+# --- QEMU settings (tests/vm/README.md, "TCG settings"): the measured defaults, overridable for measuring ---
+
+def test_qemu_tuning_defaults_and_overrides():
+    assert vm.tuning("amd64", "tcg", {}) == {"accel": "tcg", "mem": "3072", "smp": "2", "cache": "unsafe"}
+    assert vm.tuning("i386", "tcg", {}) == {"accel": "tcg", "mem": "1024", "smp": "1", "cache": "unsafe"}
+    env = {"XENHOST_QEMU_ACCEL_OPTS": "thread=multi,tb-size=512", "XENHOST_QEMU_MEM": "4096",
+           "XENHOST_QEMU_SMP": "1", "XENHOST_QEMU_CACHE": "writeback"}
+    assert vm.tuning("amd64", "tcg", env) == {"accel": "tcg,thread=multi,tb-size=512", "mem": "4096", "smp": "1",
+                                              "cache": "writeback"}
+
+
+def test_qemu_argv_uses_the_instance_tuning(tmp_path):
+    inst = {"name": "t", "overlay": str(tmp_path / "o.qcow2"), "port": 2222, "serial_log": "s", "qmp": "q",
+            "pidfile": "p", "tuning": vm.tuning("amd64", "tcg", {"XENHOST_QEMU_SMP": "1"})}
+    argv = vm.qemu_argv(tmp_path, {"arch": "amd64", "boot": "grub2"}, inst, "max,-smap,vendor=GenuineIntel", "tcg")
+    assert argv[argv.index("-accel") + 1] == "tcg"
+    assert argv[argv.index("-smp") + 1] == "1"
+    assert argv[argv.index("-m") + 1] == "3072"
+    assert "cache=unsafe" in argv[argv.index("-drive") + 1]

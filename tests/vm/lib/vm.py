@@ -259,16 +259,32 @@ def kvm_note():
             "(tests/vm/README.md, 'KVM, investigated')")
 
 
+def tuning(arch, accel, env=None):
+    """QEMU settings the TCG measurements vary (tests/vm/README.md, 'TCG settings'): -accel, -m, -smp,
+    disk cache mode. Defaults are the measured ones; XENHOST_QEMU_ACCEL_OPTS (e.g. 'thread=multi,tb-size=512'),
+    XENHOST_QEMU_MEM (MB), XENHOST_QEMU_SMP and XENHOST_QEMU_CACHE override them, for measuring only."""
+    env = os.environ if env is None else env
+    opts = env.get("XENHOST_QEMU_ACCEL_OPTS", "").strip(",")
+    return {
+        "accel": f"{accel},{opts}" if opts else accel,
+        "mem": str(int(env.get("XENHOST_QEMU_MEM") or MEMORY_MB[arch])),
+        "smp": str(int(env.get("XENHOST_QEMU_SMP") or (2 if arch == "amd64" else 1))),
+        "cache": env.get("XENHOST_QEMU_CACHE") or "unsafe",
+    }
+
+
 def qemu_argv(image_dir, image, inst, cpu, accel):
     arch = image["arch"]
+    tune = inst.get("tuning") or tuning(arch, accel)
     argv = [
         "qemu-system-x86_64" if arch == "amd64" else "qemu-system-i386",
         "-name", f"xenhost-{inst['name']}",
-        "-machine", f"pc,accel={accel}",
+        "-machine", "pc",
+        "-accel", tune["accel"],
         "-cpu", cpu,
-        "-m", str(MEMORY_MB[arch]),
-        "-smp", "2" if arch == "amd64" else "1",
-        "-drive", f"file={inst['overlay']},if=virtio,format=qcow2,cache=unsafe",
+        "-m", tune["mem"],
+        "-smp", tune["smp"],
+        "-drive", f"file={inst['overlay']},if=virtio,format=qcow2,cache={tune['cache']}",
         "-nic", f"user,restrict=on,model=virtio-net-pci,hostfwd=tcp:127.0.0.1:{inst['port']}-:22",
         "-display", "none", "-vga", "none",
         "-serial", f"file:{inst['serial_log']}",
@@ -309,7 +325,7 @@ def cmd_start(args):
         "name": args.name, "run_dir": str(run_dir), "image_dir": str(image_dir), "image": image,
         "overlay": str(run_dir / "overlay.qcow2"), "serial_log": str(run_dir / "serial.log"),
         "qmp": str(run_dir / "qmp.sock"), "pidfile": str(run_dir / "qemu.pid"), "key": str(KEY),
-        "accel": accel, "cpu": args.cpu or CPU[(args.arch, accel)],
+        "accel": accel, "cpu": args.cpu or CPU[(args.arch, accel)], "tuning": tuning(args.arch, accel),
     }
     subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", "-F", "qcow2", "-b", str(image_dir / "disk.qcow2"),
                     inst["overlay"]], check=True)
@@ -327,7 +343,8 @@ def cmd_start(args):
     inst["started"] = time.time()
     (run_dir / "instance.json").write_text(json.dumps(inst, indent=2) + "\n")
     log(f"{args.name}: {image['suite']}/{image['arch']}/{image['boot']} on 127.0.0.1:{inst['port']} "
-        f"(pid {inst['pid']}, {accel}, -cpu {inst['cpu']}), serial log {inst['serial_log']}")
+        f"(pid {inst['pid']}, -accel {inst['tuning']['accel']}, -cpu {inst['cpu']}, -m {inst['tuning']['mem']}, "
+        f"-smp {inst['tuning']['smp']}, cache={inst['tuning']['cache']}), serial log {inst['serial_log']}")
     if not args.no_wait:
         t1 = time.monotonic()
         ok, why = wait_ssh(inst, timeout, timeout_why)
