@@ -45,12 +45,21 @@ def _rhel5(tmp_path):
     return boot / 'grub' / 'grub.conf'
 
 
+# The platforms' GRUB legacy data the steps use (extra vars beat the role's platform data).
+PLATFORMS = {
+    'Debian-12': {'__xen_bootloader_grub_legacy_stanza': True, '__xen_bootloader_hypervisor_file': 'xen-4.17-amd64.gz',
+                  '__xen_bootloader_hypervisor_title': '4.17-amd64', '__xen_bootloader_os_title': 'Debian GNU/Linux',
+                  '__xen_bootloader_sysconfig_kernel_file': ''},
+    'RedHat-5': {'__xen_bootloader_grub_legacy_stanza': False, '__xen_bootloader_sysconfig_kernel_file': ''},
+}
+
+
 def _run(playbook_dir, tmp_path, menu, *extra, proven=False, platform='Debian-12'):
     boot_dir = tmp_path if platform == 'Debian-12' else tmp_path / 'boot'
     return run_playbook(
         os.path.join(playbook_dir, 'grub_legacy_in_dir.yml'),
         '-e', 'ansible_python_interpreter=%s' % sys.executable,
-        '-e', 'platform_vars=%s' % platform,
+        '-e', json.dumps(PLATFORMS[platform]),
         '-e', 'facts_file=%s' % (tmp_path / 'facts.json'),
         '-e', 'xen_bootloader_grub_legacy_path=%s' % menu,
         '-e', '__xen_bootloader_boot_dir=%s' % boot_dir,
