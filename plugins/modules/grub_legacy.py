@@ -75,8 +75,8 @@ options:
         As GRUB boots the Xen entry, C(savedefault fallback) writes the fallback entry into the C(default) file, so
         the boot after it (a Xen or dom0 panic reboots) is the old entry again; an image GRUB cannot load sends it to
         C(fallback) at once. The fallback is O(fallback) when given (it must not boot Xen), else the current default,
-        else the fallback of a trial set up before, else the first entry without Xen. Works with any GRUB 0.97
-        stage2 (upstream, Debian's, Red Hat's); Debian's C(grub-reboot) (C(savedefault --once)) is not used.
+        else the fallback of a trial set up before, else the first entry without Xen. Uses only upstream GRUB 0.97
+        stage2 commands (checked in upstream's and Debian's code); Debian's C(grub-reboot) (C(savedefault --once)) is not used.
       - V(permanent) makes the Xen entry the default (in the C(default) file for C(default saved)) and removes the
         trial's C(savedefault fallback); a C(fallback) line stays.
     type: str
