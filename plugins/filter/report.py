@@ -17,6 +17,8 @@ import re
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_text
 
+from ansible_collections.xenhost.dom0.plugins.module_utils import platforms
+
 # How cpu_virt_facts' checks (ids pae, 64bit, hvm, iommu, firmware) make the verdict:
 #  - required checks (pae, 64bit): fail -> "not ready"; unknown -> "unknown". Any check id this
 #    filter does not know yet is treated as required: better a false "not ready" than a false "ready".
@@ -56,14 +58,13 @@ VERDICT_ERROR = 'error'
 VERDICT_ORDER = (VERDICT_UNREACHABLE, VERDICT_ERROR, VERDICT_NOT_READY, VERDICT_UNKNOWN, VERDICT_32BIT, VERDICT_PV_ONLY,
                  VERDICT_READY)
 
-# The report cannot know a host's target platform (it gathers no OS facts and may read a sosreport), so it
-# restates the xenhost.dom0.xen_preflight role's per-platform rule, __xen_preflight_fatal_checks in
-# roles/xen_preflight/vars/<platform>.yml: every platform refuses a failed pae check; a failed 64bit check
-# (a 32-bit-only x86 CPU) is fatal on the platforms below that ship only a 64-bit Xen, and accepted on those
-# whose Xen still has a 32-bit PAE hypervisor. tests/unit/plugins/filter/test_report_filters.py checks these
-# two lists (and their names) against the role's vars files, and the verdicts against the role's decision.
-THIRTY_TWO_BIT_XEN_PLATFORMS = (('RedHat-5', 'RHEL/CentOS 5 (Xen 3.1)'),)
-SIXTY_FOUR_BIT_XEN_PLATFORMS = (('Debian-12', 'Debian 12 (Xen 4.17)'), ('Debian-13', 'Debian 13 (Xen 4.20)'))
+# The report cannot know a host's target platform (it gathers no OS facts and may read a sosreport), so its verdict
+# covers every platform of the table (module_utils/platforms.py) that xen_preflight decides with: every platform
+# refuses a failed pae check; a failed 64bit check (a 32-bit-only x86 CPU) is fatal on the platforms whose
+# fatal_checks name it (they ship only a 64-bit Xen), and accepted on the others, whose Xen still has a 32-bit PAE
+# hypervisor. Both lists come from the table: one rule, one place.
+THIRTY_TWO_BIT_XEN_PLATFORMS = platforms.platforms_by_cpu_bits()[0]
+SIXTY_FOUR_BIT_XEN_PLATFORMS = platforms.platforms_by_cpu_bits()[1]
 THIRTY_TWO_BIT_REASON = (
     'The CPU has PAE but is 32-bit only (no "lm" flag): only old 32-bit (PAE) Xen releases run on it, such as %s in its '
     'i686 edition, which the xen_preflight role accepts. Current Xen (4.3 and later) needs a 64-bit (x86_64) CPU, '
@@ -231,7 +232,7 @@ def _verdict(cpu):
         if checks and cid not in seen:
             undecided.append('cpu_virt_facts reported no %s check, so it is unknown' % cid)
     limits = []
-    if _only_32bit_xen(cpu, blocking_ids):
+    if THIRTY_TWO_BIT_XEN_PLATFORMS and _only_32bit_xen(cpu, blocking_ids):
         # Not blocking: xen_preflight sets such a host up on RHEL/CentOS 5 (32-bit PAE Xen 3.1).
         blocking = []
         limits.append(THIRTY_TWO_BIT_REASON)

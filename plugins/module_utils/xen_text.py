@@ -282,6 +282,16 @@ def running_process(cmdlines, program):
     return False
 
 
+# Xen 4.5 removed xend and the xm toolstack: xl from then on. The one place this rule is written.
+XL_SINCE = (4, 5)
+
+
+def toolstack_of(version):
+    """The toolstack a Xen release ships: 'xm' before 4.5, else 'xl' (also for an unknown version: every current Xen)."""
+    major = version_tuple(version if isinstance(version, str) else None)
+    return 'xm' if major is not None and major < XL_SINCE else 'xl'
+
+
 def choose_toolstack(major, have_xl, have_xm, xend_running):
     """Pick the toolstack command for a live dom0: 'xl', 'xm' or None.
 
@@ -289,7 +299,7 @@ def choose_toolstack(major, have_xl, have_xm, xend_running):
     xl counts. Before that, xm is preferred while xend runs (xl and xend fight over domains),
     xl otherwise, and xm as the last resort.
     """
-    if major is not None and tuple(major) >= (4, 5):
+    if major is not None and tuple(major) >= XL_SINCE:
         return 'xl' if have_xl else None
     if have_xm and xend_running:
         return 'xm'

@@ -4,14 +4,20 @@ Run by Molecule's testinfra verifier (ansible backend) in the default, grub-lega
 scenarios, after the play rebooted the VM into Xen. Every expectation is read from the live VM.
 """
 import json
+import os
 import re
 import shlex
+import sys
 
 import jmespath
 import pytest
 
-# The Xen release each Debian release ships (the scenario images come from Debian's archive).
-XEN_OF_DEBIAN = {"12": "4.17", "13": "4.20"}
+# The collection as scripts/setup links it (pytest.ini's pythonpath, when pytest finds it, says the same).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", ".venv", "collections"))
+from ansible_collections.xenhost.dom0.plugins.module_utils import platforms  # noqa: E402
+
+# The Xen release each Debian release ships (the scenario images come from Debian's archive): the platform table's.
+XEN_OF_DEBIAN = dict((p["release"], p["xen"]) for p in platforms.PLATFORMS.values() if p["family"] == "Debian")
 
 
 def debian_major(host):

@@ -17,6 +17,8 @@ FACT_HOSTS = os.path.join(REPO, 'tests', 'unit', 'fixtures', 'facts', 'hosts')
 # plugin loader find the collection through the link scripts/setup makes, as ansible.cfg does for a play.
 init_plugin_loader([os.path.join(REPO, '.venv', 'collections')])
 
+from ansible_collections.xenhost.dom0.plugins.module_utils import platforms  # noqa: E402 (after the loader)
+
 
 def _trust(value):
     """Role vars files are trusted templates in a play; mark them so here too."""
@@ -30,13 +32,17 @@ def _trust(value):
 
 
 def role_vars(role, platform, **extra):
-    """defaults/main.yml < vars/<platform>.yml < vars/main.yml < extra, as Ansible layers them for a role."""
+    """defaults/main.yml < vars/main.yml < extra, as Ansible layers them for a role, on a host whose platform entry
+    (ansible_facts.xenhost_platform, set by xenhost.dom0.platform_facts) is this table entry; an ansible_facts in
+    extra adds to it. platform may also be an entry itself (a test's own, such as a fake Debian 14)."""
     loader = DataLoader()
     result = {}
-    for part in ('defaults/main.yml', 'vars/%s.yml' % platform, 'vars/main.yml'):
+    for part in ('defaults/main.yml', 'vars/main.yml'):
         path = os.path.join(ROLES, role, part)
         if os.path.exists(path):
             result.update(loader.load_from_file(path) or {})
+    entry = platform if isinstance(platform, dict) else platforms.entry(platform)
+    result['ansible_facts'] = dict(extra.pop('ansible_facts', None) or {}, xenhost_platform=entry)
     result.update(extra)
     return _trust(result)
 

@@ -3,24 +3,21 @@
 
 import os
 
+from ansible_collections.xenhost.dom0.plugins.module_utils import platforms
+
 from .conftest import ROLES, render, render_file, role_vars
 
-PLATFORMS = ('Debian-12', 'Debian-13', 'RedHat-5')
+PLATFORMS = tuple(platforms.platform_ids())
 ROLE_NAMES = ('xen_preflight', 'xen_packages', 'xen_bootloader', 'xen_toolstack', 'xen_virt_manager', 'xen_reboot')
 
 
-def test_every_role_has_data_for_every_platform():
+def test_no_role_keeps_platform_files():
+    """The platform table (module_utils/platforms.py) is the one source: no role loads vars/<platform>.yml any more."""
     for role in ROLE_NAMES:
-        for platform in PLATFORMS:
-            assert os.path.exists(os.path.join(ROLES, role, 'vars', platform + '.yml')), (role, platform)
-
-
-def test_platform_loader_is_the_same_in_every_role():
-    with open(os.path.join(ROLES, 'xen_preflight', 'tasks', 'platform.yml')) as f:
-        reference = f.read()
-    for role in ROLE_NAMES[1:]:
-        with open(os.path.join(ROLES, role, 'tasks', 'platform.yml')) as f:
-            assert f.read().replace(role, 'xen_preflight') == reference, role
+        assert sorted(os.listdir(os.path.join(ROLES, role, 'vars'))) == ['main.yml'], role
+        assert not os.path.exists(os.path.join(ROLES, role, 'tasks', 'platform.yml')), role
+        with open(os.path.join(ROLES, role, 'tasks', 'main.yml')) as f:
+            assert 'xenhost.dom0.platform_facts:' in f.read(), role
 
 
 def test_rhel5_package_set_is_the_original_procedure_in_one_list():
@@ -29,7 +26,7 @@ def test_rhel5_package_set_is_the_original_procedure_in_one_list():
         'kernel-xen', 'kernel-xen-devel', 'xen-libs', 'bridge-utils', 'SDL', 'libvirt', 'libvirt-python',
         'python-virtinst', 'xen', 'screen']
     # One ansible.builtin.package call with the whole list: one yum transaction.
-    assert v['__xen_packages_manager'] == 'package'
+    assert render(v, '{{ __xen_packages_manager }}') == 'package'
     with open(os.path.join(ROLES, 'xen_packages', 'tasks', 'install_package.yml')) as f:
         text = f.read()
     assert text.count('ansible.builtin.package:') == 1 and 'name: "{{ __xen_packages_all }}"' in text
@@ -78,16 +75,17 @@ def test_hypervisor_command_line():
 
 def test_rhel5_kernel_updates_keep_booting_xen():
     v = role_vars('xen_bootloader', 'RedHat-5')
-    assert v['__xen_bootloader_sysconfig_kernel_file'] == '/etc/sysconfig/kernel'
-    assert dict(v['__xen_bootloader_sysconfig_kernel']) == {'DEFAULTKERNEL': 'kernel-xen', 'UPDATEDEFAULT': 'yes'}
-    assert v['__xen_bootloader_types'] == ['grub_legacy']
-    assert v['__xen_bootloader_grub_legacy_menu'] == '/boot/grub/grub.conf'
-    assert v['__xen_bootloader_grub_legacy_update_command'] == []
+    assert render(v, '{{ __xen_bootloader_sysconfig_kernel_file }}') == '/etc/sysconfig/kernel'
+    assert dict(render(v, '{{ __xen_bootloader_sysconfig_kernel }}')) == {'DEFAULTKERNEL': 'kernel-xen', 'UPDATEDEFAULT': 'yes'}
+    assert render(v, '{{ __xen_bootloader_types }}') == ['grub_legacy']
+    assert render(v, '{{ __xen_bootloader_grub_legacy_menu }}') == '/boot/grub/grub.conf'
+    assert render(v, '{{ __xen_bootloader_grub_legacy_update_command }}') == []
 
 
 def test_debian12_grub_legacy_xen_stanza():
     v = role_vars('xen_bootloader', 'Debian-12', xen_bootloader_dom0_mem='512M',
-                  __xen_bootloader_groot='(hd0,0)',
+                  __xen_bootloader_groot='(hd0,0)', __xen_bootloader_legacy_mode='permanent',
+                  __xen_bootloader_legacy_dom0_args=[],
                   __xen_bootloader_base={'kernel': '/boot/vmlinuz-6.1.0-28-amd64 root=/dev/vda1 ro console=ttyS0'})
     text = render_file(v, os.path.join(ROLES, 'xen_bootloader', 'templates', 'grub_legacy_xen_entry.j2'))
     assert text == (
@@ -102,14 +100,14 @@ def test_toolstack_follows_the_xen_version():
     not_on_xen = {'xen': {'running': False, 'version': None, 'role': 'none'}}
     rhel5 = role_vars('xen_toolstack', 'RedHat-5', ansible_facts=not_on_xen)
     assert render(rhel5, '{{ __xen_toolstack_cli }}') == 'xm'
-    assert list(rhel5['__xen_toolstack_services']['xm']) == ['xend', 'xendomains']
-    assert rhel5['__xen_toolstack_xendomains_config'] == '/etc/sysconfig/xendomains'
-    assert rhel5['__xen_toolstack_xend_config'] == '/etc/xen/xend-config.sxp'
+    assert list(render(rhel5, '{{ __xen_toolstack_services }}')['xm']) == ['xend', 'xendomains']
+    assert render(rhel5, '{{ __xen_toolstack_xendomains_config }}') == '/etc/sysconfig/xendomains'
+    assert render(rhel5, '{{ __xen_toolstack_xend_config }}') == '/etc/xen/xend-config.sxp'
     for platform in ('Debian-12', 'Debian-13'):
         deb = role_vars('xen_toolstack', platform, ansible_facts=not_on_xen)
         assert render(deb, '{{ __xen_toolstack_cli }}') == 'xl'
-        assert list(deb['__xen_toolstack_services']['xl']) == ['xen', 'xendomains']
-        assert deb['__xen_toolstack_xendomains_config'] == '/etc/default/xendomains'
+        assert list(render(deb, '{{ __xen_toolstack_services }}')['xl']) == ['xen', 'xendomains']
+        assert render(deb, '{{ __xen_toolstack_xendomains_config }}') == '/etc/default/xendomains'
     # The running hypervisor wins over the platform's: Xen 4.4 still had xend.
     old = role_vars('xen_toolstack', 'Debian-12', ansible_facts={'xen': {'running': True, 'version': '4.4.1', 'role': 'dom0'}})
     assert render(old, '{{ __xen_toolstack_cli }}') == 'xm'
@@ -123,9 +121,9 @@ def test_autoballoon_follows_dom0_mem():
 
 
 def test_virt_manager_packages():
-    assert list(role_vars('xen_virt_manager', 'RedHat-5')['__xen_virt_manager_packages']) == [
+    assert list(render(role_vars('xen_virt_manager', 'RedHat-5'), '{{ __xen_virt_manager_packages }}')) == [
         'virt-manager', 'libvirt', 'libvirt-python', 'gnome-python2-gnomekeyring']
-    assert list(role_vars('xen_virt_manager', 'Debian-13')['__xen_virt_manager_packages']) == [
+    assert list(render(role_vars('xen_virt_manager', 'Debian-13'), '{{ __xen_virt_manager_packages }}')) == [
         'virt-manager', 'libvirt-daemon-system', 'libvirt-daemon-driver-xen', 'libvirt-clients']
 
 
@@ -137,10 +135,10 @@ def test_xendomains_is_left_to_libvirt_when_virt_manager_is_enabled():
         assert render(role_vars('xen_toolstack', platform, ansible_facts=not_on_xen), daemons) == ['xen', 'xendomains']
         with_libvirt = role_vars('xen_toolstack', platform, ansible_facts=not_on_xen, xen_virt_manager_enabled=True)
         assert render(with_libvirt, daemons) == ['xen']
-        assert role_vars('xen_virt_manager', platform)['__xen_virt_manager_conflicting_services'] == ['xendomains']
-        assert role_vars('xen_virt_manager', platform)['__xen_virt_manager_daemon_settings'] == {
+        assert render(role_vars('xen_virt_manager', platform), '{{ __xen_virt_manager_conflicting_services }}') == ['xendomains']
+        assert render(role_vars('xen_virt_manager', platform), '{{ __xen_virt_manager_daemon_settings }}') == {
             'path': '/etc/default/libvirtd', 'regexp': '^#?LIBVIRTD_ARGS=', 'line': 'LIBVIRTD_ARGS=""'}
     rhel5 = role_vars('xen_toolstack', 'RedHat-5', ansible_facts=not_on_xen)
     assert render(rhel5, daemons) == ['xend', 'xendomains']
-    assert role_vars('xen_virt_manager', 'RedHat-5')['__xen_virt_manager_conflicting_services'] == []
-    assert role_vars('xen_virt_manager', 'RedHat-5')['__xen_virt_manager_daemon_settings'] == {}
+    assert render(role_vars('xen_virt_manager', 'RedHat-5'), '{{ __xen_virt_manager_conflicting_services }}') == []
+    assert render(role_vars('xen_virt_manager', 'RedHat-5'), '{{ __xen_virt_manager_daemon_settings }}') == {}

@@ -12,7 +12,6 @@ import sys
 
 from .conftest import REPO, run_playbook
 
-RHEL5_DATA = os.path.join(REPO, 'roles', 'xen_toolstack', 'vars', 'RedHat-5.yml')
 FIXTURE = os.path.join(REPO, 'tests', 'unit', 'fixtures', 'rhel5', 'xend-config.sxp')
 
 
@@ -20,8 +19,7 @@ def _run(playbook_dir, tmp_path, *extra):
     return run_playbook(
         os.path.join(playbook_dir, 'xm_in_dir.yml'),
         '-e', 'ansible_python_interpreter=%s' % sys.executable,
-        # RHEL 5's platform data, as the role's platform.yml loads it there; the paths below then point at the copies.
-        '-e', '@%s' % RHEL5_DATA,
+        # The playbook uses RHEL 5's platform entry; these paths then point at the copies.
         '-e', '__xen_toolstack_xend_config=%s' % (tmp_path / 'xend-config.sxp'),
         '-e', '__xen_toolstack_xendomains_config=%s' % (tmp_path / 'xendomains'),
         *extra)

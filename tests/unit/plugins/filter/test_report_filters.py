@@ -18,7 +18,7 @@ from ansible_collections.xenhost.dom0.plugins.filter.report import (
     SIXTY_FOUR_BIT_XEN_PLATFORMS, THIRTY_TWO_BIT_REASON, THIRTY_TWO_BIT_XEN_PLATFORMS,
     FilterModule, md_cell, md_table, readiness_row, readiness_sort, readiness_summary,
 )
-from ansible_collections.xenhost.dom0.plugins.module_utils import cpu_virt
+from ansible_collections.xenhost.dom0.plugins.module_utils import cpu_virt, platforms
 
 
 def check(cid, status, message):
@@ -385,13 +385,13 @@ def test_filter_names():
     assert sorted(FilterModule().filters()) == ['md_cell', 'md_table', 'readiness_row', 'readiness_sort', 'readiness_summary']
 
 
-# The report and the xen_preflight role must judge a CPU alike. The report restates the role's per-platform
-# rule (__xen_preflight_fatal_checks in roles/xen_preflight/vars/<platform>.yml) in plugins/filter/report.py;
-# these tests read the role's own files and render its own expression, so the two cannot drift apart.
+# The report and the xen_preflight role must judge a CPU alike. Both read each platform's fatal checks from the
+# platform table (module_utils/platforms.py); these tests render the role's own expression on every entry, so the
+# report's verdict and the role's decision cannot drift apart.
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..'))
 PREFLIGHT = os.path.join(REPO, 'roles', 'xen_preflight')
 FACT_HOSTS = os.path.join(REPO, 'tests', 'unit', 'fixtures', 'facts', 'hosts')
-PLATFORMS = sorted(name[:-len('.yml')] for name in os.listdir(os.path.join(PREFLIGHT, 'vars')) if name != 'main.yml')
+PLATFORMS = platforms.platform_ids()
 
 # A Core Duo T2400 ("Yonah") under CentOS 5 i686: PAE and VT-x, but no lm. Written by us after real ones.
 YONAH_CPUINFO = '''processor\t: 0
@@ -420,15 +420,20 @@ bogomips\t: 3661.21
        'constant_tsc pni monitor vmx est tm2 xtpr')
 
 
-def preflight_vars(platform, **extra):
-    """The role's defaults < vars/<platform>.yml < vars/main.yml < extra, as a play layers them."""
+def preflight_vars(platform, ansible_facts=None, **extra):
+    """The role's defaults < vars/main.yml < extra, as a play layers them, on a host whose platform entry is this one."""
     loader = DataLoader()
     result = {}
-    for part in ('defaults/main.yml', 'vars/%s.yml' % platform, 'vars/main.yml'):
+    for part in ('defaults/main.yml', 'vars/main.yml'):
         result.update(loader.load_from_file(os.path.join(PREFLIGHT, part)) or {})
     result = dict((k, trust_as_template(v) if isinstance(v, str) else v) for k, v in result.items())
+    result['ansible_facts'] = dict(ansible_facts or {}, xenhost_platform=platforms.entry(platform))
     result.update(extra)
     return result
+
+
+def render_in(variables, name):
+    return Templar(loader=DataLoader(), variables=variables).template(trust_as_template('{{ %s }}' % name))
 
 
 def preflight_refusals(platform, cpu_virt):
@@ -444,12 +449,14 @@ def cpu_virt_of(cpuinfo_text):
     return cpu_virt.assess(cpu, cpu_virt.arch_from_cpuinfo(cpu))
 
 
-def test_report_restates_the_preflight_platform_rule():
+def test_report_takes_the_preflight_platform_rule_from_the_table():
     assert PLATFORMS == ['Debian-12', 'Debian-13', 'RedHat-5']
+    assert (THIRTY_TWO_BIT_XEN_PLATFORMS, SIXTY_FOUR_BIT_XEN_PLATFORMS) == platforms.platforms_by_cpu_bits()
     thirty_two, sixty_four = dict(THIRTY_TWO_BIT_XEN_PLATFORMS), dict(SIXTY_FOUR_BIT_XEN_PLATFORMS)
     assert sorted(list(thirty_two) + list(sixty_four)) == PLATFORMS
     for platform in PLATFORMS:
-        data = preflight_vars(platform)
+        data = dict((k, render_in(preflight_vars(platform), k)) for k in (
+            '__xen_preflight_fatal_checks', '__xen_preflight_platform_name', '__xen_preflight_architectures'))
         fatal = data['__xen_preflight_fatal_checks']
         assert 'pae' in fatal, platform  # a CPU without PAE is refused everywhere: "not ready" is right
         if '64bit' in fatal:

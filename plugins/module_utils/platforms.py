@@ -1,0 +1,247 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, xenhost maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The platform table: everything about a supported Xen dom0 platform that differs between platforms, in one place.
+
+Every role reads the entry chosen for a host from the fact ``ansible_facts.xenhost_platform`` (set by the action
+``xenhost.dom0.platform_facts``, which calls ``select`` below); the readiness report's verdict rule and the tests
+import this module. Adding a platform is one entry here (plus its VM scenario): ``tests/unit/test_platform_table.py``
+adds a fake Debian 14 and checks that every role finds what it reads.
+
+Data that only one role uses and that is the same for a whole family stays in that role, keyed by ``family``
+(for example xen_virt_manager's libvirtd settings); data keyed by toolstack stays in xen_toolstack.
+Pure data and pure functions: no I/O, importable by modules, action plugins, filters and tests.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+
+from ansible_collections.xenhost.dom0.plugins.module_utils.xen_text import toolstack_of
+
+# cpu_virt_facts check ids a platform can make fatal (xen_preflight), besides the OS edition's architecture.
+CPU_CHECKS = ('pae', '64bit')
+
+
+def _debian(release, xen):
+    """A Debian release: the family's data with its own Xen release. Debian ships Xen for amd64 only."""
+    label = 'Debian %s' % release
+    return {
+        'id': 'Debian-%s' % release,
+        'family': 'Debian',
+        'release': release,
+        'label': label,
+        'name': '%s (Xen %s)' % (label, xen),
+        'xen': xen,
+        'toolstack': toolstack_of(xen),
+        'architectures': ['x86_64'],
+        # This Xen has no 32-bit hypervisor, so a 32-bit-only CPU (64bit) is refused too.
+        'fatal_checks': ['pae', '64bit'],
+        # The dom0 kernel must already be installed: xen_packages installs only the hypervisor and tools.
+        'dom0_kernel': {
+            'from_packages': False,
+            'hint': ('Install Debian\'s standard kernel (apt-get install linux-image-amd64), which is built with '
+                     'CONFIG_XEN_DOM0, and run the play again.'),
+        },
+        'packages': {
+            'manager': 'apt',
+            # xen-system-amd64 pulls the hypervisor (xen-hypervisor-<xen>-amd64) and the xl toolstack (xen-utils-<xen>).
+            'xen': ['xen-system-amd64', 'bridge-utils', 'qemu-system-xen'],
+            # libvirt-daemon-driver-xen is libvirt's libxl driver (URI xen:///).
+            'virt_manager': ['virt-manager', 'libvirt-daemon-system', 'libvirt-daemon-driver-xen', 'libvirt-clients'],
+            'media': False,
+        },
+        'bootloader': {
+            # GRUB 2 is the standard bootloader; grub-legacy (0.97) is still packaged. The first is the one a host
+            # has unless the probe's output names the owner of another.
+            'types': ['grub2', 'grub_legacy'],
+            # The package that owns update-grub is the bootloader that generates the menu (grub-pc, grub-efi-amd64,
+            # grub-legacy); no owner (rc != 0) means no bootloader the roles can configure.
+            'probe': ['dpkg-query', '--search', '/usr/sbin/update-grub'],
+            'owners': {'grub_legacy': 'grub-legacy:'},
+            'hint': 'Install GRUB (apt-get install grub-pc, or grub-efi-amd64 on UEFI) and run update-grub.',
+            # Where to look for the boot default when the host came back on the wrong kernel.
+            'boot_default_hint': ('/etc/default/grub.d/xen.cfg and /boot/grub/grub.cfg '
+                                  '(or /boot/grub/menu.lst with grub-legacy)'),
+        },
+        'grub2': {
+            # Debian's Xen settings, sourced by grub-mkconfig (shipped by xen-hypervisor-common).
+            'xen_cfg': '/etc/default/grub.d/xen.cfg',
+            'defaults': '/etc/default/grub',
+            'cfg': '/boot/grub/grub.cfg',
+            'update_command': ['update-grub'],
+            # Sets grubenv's next_entry: GRUB boots that entry once and clears it (00_header emits this for any
+            # GRUB_DEFAULT).
+            'reboot_command': ['grub-reboot'],
+            # Clears a one-time boot entry GRUB 2 could not clear itself.
+            'clear_next_entry': ['grub-editenv', '/boot/grub/grubenv', 'unset', 'next_entry'],
+        },
+        'grub_legacy': {
+            # grub-legacy's update-grub only writes Xen entries for kernels with CONFIG_XEN_PRIVILEGED_GUEST, which
+            # Debian's kernels (CONFIG_XEN_DOM0) lack, so the role writes its own Xen stanza before the AUTOMAGIC
+            # block (update-grub leaves it alone), built from the newest kernel entry update-grub generated.
+            'menu': '/boot/grub/menu.lst',
+            'update_command': ['update-grub'],
+            'stanza': True,
+            'hypervisor_file': 'xen-%s-amd64.gz' % xen,
+            'hypervisor_title': '%s-amd64' % xen,
+            'os_title': 'Debian GNU/Linux',
+            # Where GRUB legacy paths are relative to when /boot is its own partition.
+            'boot_dir': '/boot',
+            'sysconfig_kernel_file': '',
+            'sysconfig_kernel': {},
+        },
+        # The daemons of each toolstack this platform ships. Debian's come from /etc/init.d/xen (xenstored,
+        # xenconsoled), which systemd runs as xen.service; there is no xencommons.service.
+        'services': {'xl': ['xen', 'xendomains']},
+        'paths': {
+            'xendomains': '/etc/default/xendomains',
+            'xl_conf': '/etc/xen/xl.conf',
+            'xend_config': '',
+        },
+    }
+
+
+PLATFORMS = {
+    'Debian-12': _debian('12', '4.17'),   # bookworm
+    'Debian-13': _debian('13', '4.20'),   # trixie
+    # RHEL 5 and CentOS 5 (os_family RedHat): Xen 3.1 hypervisor with the xend toolstack, for i686 (PAE) and x86_64.
+    'RedHat-5': {
+        'id': 'RedHat-5',
+        'family': 'RedHat',
+        'release': '5',
+        'label': 'RHEL/CentOS 5',
+        'name': 'RHEL/CentOS 5 (Xen 3.1)',
+        'xen': '3.1',
+        'toolstack': toolstack_of('3.1'),
+        'architectures': ['i386', 'i686', 'x86_64'],
+        # 32-bit RHEL 5 runs Xen on PAE CPUs, so only PAE is fatal here (the report's "ready (32-bit Xen only)").
+        'fatal_checks': ['pae'],
+        # The dom0 kernel is kernel-xen, installed by xen_packages: its absence now is expected.
+        'dom0_kernel': {
+            'from_packages': True,
+            'hint': 'The xen_packages role installs kernel-xen, the RHEL 5 dom0 kernel.',
+        },
+        'packages': {
+            'manager': 'package',
+            # The set of the original RHEL 5 procedure, installed in ONE yum transaction: kernel-xen requires xen and
+            # xen requires kernel-xen, which yum resolves only when both are in the same transaction (never use
+            # rpm --nodeps for this).
+            'xen': ['kernel-xen', 'kernel-xen-devel', 'xen-libs', 'bridge-utils', 'SDL', 'libvirt', 'libvirt-python',
+                    'python-virtinst', 'xen'],
+            # virt-manager talks to xend through libvirt; it keeps credentials in the GNOME keyring.
+            'virt_manager': ['virt-manager', 'libvirt', 'libvirt-python', 'gnome-python2-gnomekeyring'],
+            # Installing from the installation DVD (xen_packages_media_path) is supported.
+            'media': True,
+        },
+        'bootloader': {
+            # GRUB legacy only. new-kernel-pkg (run by kernel package scriptlets) edits /boot/grub/grub.conf directly.
+            'types': ['grub_legacy'],
+            'probe': ['rpm', '--query', 'grub'],
+            'owners': {},
+            'hint': 'Install the grub package (yum install grub) and run grub-install.',
+            'boot_default_hint': 'the default line of /boot/grub/grub.conf',
+        },
+        'grub2': {
+            'xen_cfg': '',
+            'defaults': '',
+            'cfg': '',
+            'update_command': [],
+            'reboot_command': [],
+            'clear_next_entry': [],
+        },
+        'grub_legacy': {
+            # No menu generator to run: the module edits grub.conf.
+            'menu': '/boot/grub/grub.conf',
+            'update_command': [],
+            'stanza': False,
+            'hypervisor_file': '',
+            'hypervisor_title': '',
+            'os_title': '',
+            'boot_dir': '/boot',
+            # Kernel updates (new-kernel-pkg) make the new kernel-xen the default instead of a bare kernel.
+            'sysconfig_kernel_file': '/etc/sysconfig/kernel',
+            'sysconfig_kernel': {'UPDATEDEFAULT': 'yes', 'DEFAULTKERNEL': 'kernel-xen'},
+        },
+        # The xm toolstack talks to the xend daemon. Enabled with chkconfig.
+        'services': {'xm': ['xend', 'xendomains']},
+        'paths': {
+            'xendomains': '/etc/sysconfig/xendomains',
+            'xl_conf': '',
+            'xend_config': '/etc/xen/xend-config.sxp',
+        },
+    },
+}
+
+# How a host's OS facts name a platform, in order: Debian 12 is "Debian-12"; CentOS 5 (os_family RedHat) "RedHat-5".
+KEY_FACTS = (('distribution', 'distribution_major_version'), ('os_family', 'distribution_major_version'))
+
+
+def namespace(module_facts):
+    """Facts as a module returns them (ansible_distribution) under the names ansible_facts uses (distribution)."""
+    return dict((k[len('ansible_'):] if k.startswith('ansible_') else k, v) for k, v in module_facts.items())
+
+
+def platform_ids(table=None):
+    """The supported platform ids, sorted."""
+    return sorted(PLATFORMS if table is None else table)
+
+
+def select(facts, table=None):
+    """The platform id for a host's OS facts (distribution, os_family, distribution_major_version), or None."""
+    table = PLATFORMS if table is None else table
+    facts = facts if isinstance(facts, dict) else {}
+    for name_key, version_key in KEY_FACTS:
+        name, version = facts.get(name_key), facts.get(version_key)
+        if name and version:
+            candidate = '%s-%s' % (name, version)
+            if candidate in table:
+                return candidate
+    return None
+
+
+def entry(platform_id, table=None):
+    """A copy of one platform's entry (a caller may change it without changing the table)."""
+    table = PLATFORMS if table is None else table
+    return copy.deepcopy(table[platform_id])
+
+
+def supported_text(table=None):
+    """'Debian 12, Debian 13, RHEL/CentOS 5': for messages."""
+    table = PLATFORMS if table is None else table
+    return ', '.join(table[p]['label'] for p in platform_ids(table))
+
+
+def unsupported_message(facts, table=None):
+    """The refusal for a host whose OS has no entry (xenhost.dom0.platform_facts fails with it)."""
+    facts = facts if isinstance(facts, dict) else {}
+    return ('%s %s is not a supported Xen dom0 platform for xenhost.dom0 (supported: %s). '
+            'Nothing on this host has been changed.'
+            % (facts.get('distribution', 'unknown'), facts.get('distribution_version', ''), supported_text(table)))
+
+
+def refuses_32bit_cpus(platform):
+    """True when this platform's Xen needs a 64-bit CPU (its fatal checks include 64bit)."""
+    return '64bit' in platform['fatal_checks']
+
+
+def platforms_by_cpu_bits(table=None):
+    """((id, name) of platforms whose Xen runs on a 32-bit PAE CPU), ((id, name) of those needing a 64-bit CPU)."""
+    table = PLATFORMS if table is None else table
+    ids = platform_ids(table)
+    thirty_two = tuple((p, table[p]['name']) for p in ids if not refuses_32bit_cpus(table[p]))
+    sixty_four = tuple((p, table[p]['name']) for p in ids if refuses_32bit_cpus(table[p]))
+    return thirty_two, sixty_four
+
+
+def bootloader_of(platform, probe_stdout):
+    """The bootloader a host of this platform uses: the type whose owner the probe's output names, else the first."""
+    bootloader = platform['bootloader']
+    text = probe_stdout if isinstance(probe_stdout, str) else ''
+    for name in bootloader['types']:
+        owner = bootloader['owners'].get(name)
+        if owner and owner in text:
+            return name
+    return bootloader['types'][0]
