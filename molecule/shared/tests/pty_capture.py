@@ -27,7 +27,7 @@ def main(argv):
                 os.kill(pid, signal.SIGKILL)
                 out.write(b"\n[pty_capture: timeout after %d s]\n" % timeout)
                 break
-            ready, _, _ = select.select([fd], [], [], 1)
+            ready = select.select([fd], [], [], 1)[0]
             if not ready:
                 continue
             try:
@@ -37,7 +37,7 @@ def main(argv):
             if not data:
                 break
             out.write(data)
-        _, status = os.waitpid(pid, 0)
+        status = os.waitpid(pid, 0)[1]
         out.write(b"\n[pty_capture: exit %d]\n" % os.waitstatus_to_exitcode(status))
 
 

@@ -232,7 +232,7 @@ def test_guest_through_libvirt(host, tools):
     guest.capture("virsh", "-c", "xen:///", "console", "--force", guest.name)
     wait_for("libvirt guest's boot record", lambda: guest.records()[1].startswith("boot 1 "), BOOT_TIMEOUT)
     assert host.check_output("%s domstate %s" % (virsh, guest.name)) == "running"
-    domid, _, state = xl_domains(host)[guest.name]
+    domid, dummy, state = xl_domains(host)[guest.name]
     assert state.strip("-") in ("r", "b"), state
     guest.check_booted()
     guest.check_backends(domid)
