@@ -8,6 +8,8 @@ import shutil
 import sys
 import tempfile
 
+import pytest
+
 from .conftest import FACT_HOSTS, run_playbook
 
 
@@ -102,17 +104,13 @@ def test_unreadable_kernel_configs_fail_as_unknown_not_as_non_dom0(playbook_dir,
     assert re.search(r'changed=0\s+unreachable=0\s+failed=1', out), out
 
 
-def test_host_without_a_bootloader_is_refused_before_packages(playbook_dir):
-    rc, out = _preflight(playbook_dir, 'kvm-guest-skylake', bootloader=False)
+@pytest.mark.parametrize('missing, message', [
+    ({'bootloader': False}, 'has no bootloader that xenhost.dom0 can make boot Xen'),
+    ({'images': False}, 'has no kernel image that can run as a Xen dom0 (images: none'),
+], ids=['no-bootloader', 'no-kernel-image'])
+def test_host_that_cannot_boot_xen_is_refused_before_packages(playbook_dir, missing, message):
+    rc, out = _preflight(playbook_dir, 'kvm-guest-skylake', **missing)
     assert rc != 0, out
-    assert 'has no bootloader that xenhost.dom0 can make boot Xen' in out, out
-    assert 'xen_packages :' not in out
-    assert re.search(r'changed=0\s+unreachable=0\s+failed=1', out), out
-
-
-def test_host_without_a_kernel_image_is_refused_before_packages(playbook_dir):
-    rc, out = _preflight(playbook_dir, 'kvm-guest-skylake', images=False)
-    assert rc != 0, out
-    assert 'has no kernel image that can run as a Xen dom0 (images: none' in out, out
+    assert message in out, out
     assert 'xen_packages :' not in out
     assert re.search(r'changed=0\s+unreachable=0\s+failed=1', out), out
