@@ -49,8 +49,11 @@ def _debian(release, xen):
             'manager': 'apt',
             # xen-system-amd64 pulls the hypervisor (xen-hypervisor-<xen>-amd64) and the xl toolstack (xen-utils-<xen>).
             'xen': ['xen-system-amd64', 'bridge-utils', 'qemu-system-xen'],
+            # What a headless dom0 needs so virt-manager (here or on a workstation, xen+ssh://) can manage it:
             # libvirt-daemon-driver-xen is libvirt's libxl driver (URI xen:///).
-            'virt_manager': ['virt-manager', 'libvirt-daemon-system', 'libvirt-daemon-driver-xen', 'libvirt-clients'],
+            'libvirt': ['libvirt-daemon-system', 'libvirt-daemon-driver-xen', 'libvirt-clients'],
+            # The desktop application itself (GTK and its graphics stack: most of the packages and the time).
+            'virt_manager': ['virt-manager'],
             'media': False,
         },
         'bootloader': {
@@ -132,7 +135,8 @@ PLATFORMS = {
             'xen': ['kernel-xen', 'kernel-xen-devel', 'xen-libs', 'bridge-utils', 'SDL', 'libvirt', 'libvirt-python',
                     'python-virtinst', 'xen'],
             # virt-manager talks to xend through libvirt; it keeps credentials in the GNOME keyring.
-            'virt_manager': ['virt-manager', 'libvirt', 'libvirt-python', 'gnome-python2-gnomekeyring'],
+            'libvirt': ['libvirt', 'libvirt-python'],
+            'virt_manager': ['virt-manager', 'gnome-python2-gnomekeyring'],
             # Installing from the installation DVD (xen_packages_media_path) is supported.
             'media': True,
         },

@@ -122,9 +122,17 @@ def test_autoballoon_follows_dom0_mem():
 
 def test_virt_manager_packages():
     assert list(render(role_vars('xen_virt_manager', 'RedHat-5'), '{{ __xen_virt_manager_packages }}')) == [
-        'virt-manager', 'libvirt', 'libvirt-python', 'gnome-python2-gnomekeyring']
+        'libvirt', 'libvirt-python', 'virt-manager', 'gnome-python2-gnomekeyring']
     assert list(render(role_vars('xen_virt_manager', 'Debian-13'), '{{ __xen_virt_manager_packages }}')) == [
-        'virt-manager', 'libvirt-daemon-system', 'libvirt-daemon-driver-xen', 'libvirt-clients']
+        'libvirt-daemon-system', 'libvirt-daemon-driver-xen', 'libvirt-clients', 'virt-manager']
+
+
+def test_headless_virt_manager_packages():
+    """xen_virt_manager_gui=false: libvirt and its Xen driver only, what a workstation's virt-manager connects to."""
+    for platform, expected in (('Debian-12', ['libvirt-daemon-system', 'libvirt-daemon-driver-xen', 'libvirt-clients']),
+                               ('RedHat-5', ['libvirt', 'libvirt-python'])):
+        headless = role_vars('xen_virt_manager', platform, xen_virt_manager_gui=False)
+        assert list(render(headless, '{{ __xen_virt_manager_packages }}')) == expected
 
 
 def test_xendomains_is_left_to_libvirt_when_virt_manager_is_enabled():
