@@ -23,10 +23,19 @@ description:
   - With O(cpu_virt=true) it also returns C(ansible_facts.cpu_virt), exactly what M(xenhost.dom0.cpu_virt_facts) returns,
     in the same module call (one connection and one Python start on the target instead of two; on a live dom0 the
     C(virt_caps) come from the C(xl info) this module runs anyway, not from a second C(xl info)).
+  - With O(boot_firmware=true) it also returns C(ansible_facts.boot_firmware), exactly what M(xenhost.dom0.boot_facts) returns,
+    in the same module call.
 options:
   cpu_virt:
     description:
       - Also return C(ansible_facts.cpu_virt), as M(xenhost.dom0.cpu_virt_facts) would for the same O(root).
+    type: bool
+    default: false
+    version_added: 0.2.0
+  boot_firmware:
+    description:
+      - Also return C(ansible_facts.boot_firmware) (BIOS or UEFI, Secure Boot, the EFI system partition, the boot chain and the
+        C(secure_boot) check), as M(xenhost.dom0.boot_facts) would for the same O(root).
     type: bool
     default: false
     version_added: 0.2.0
@@ -51,6 +60,7 @@ notes:
     C(kernel.config) and C(kernel.dom0_capable) null.
 seealso:
   - module: xenhost.dom0.cpu_virt_facts
+  - module: xenhost.dom0.boot_facts
 '''
 
 EXAMPLES = r'''
@@ -61,6 +71,11 @@ EXAMPLES = r'''
   ansible.builtin.debug:
     msg: "{{ ansible_facts.xen.domains | map(attribute='name') | list }}"
   when: ansible_facts.xen.role == 'dom0'
+
+- name: Read Xen, the CPU and the boot firmware in one call
+  xenhost.dom0.xen_facts:
+    cpu_virt: true
+    boot_firmware: true
 
 - name: Look at an unpacked sosreport on the controller
   xenhost.dom0.xen_facts:
@@ -151,12 +166,18 @@ ansible_facts:
       returned: when O(cpu_virt=true)
       type: dict
       sample: {arch: x86_64, vendor: GenuineIntel, hvm: {supported: true, source: xen}, xen_capable: true}
+    boot_firmware:
+      description: How this machine boots; see M(xenhost.dom0.boot_facts) for its keys.
+      returned: when O(boot_firmware=true)
+      type: dict
+      sample: {mode: uefi, secure_boot: "off", checks: [{id: secure_boot, status: pass, message: "..."}]}
 '''
 
 import os
 import platform
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.xenhost.dom0.plugins.module_utils.boot_firmware import gather as gather_boot_firmware
 from ansible_collections.xenhost.dom0.plugins.module_utils.cpu_virt import gather as gather_cpu_virt
 from ansible_collections.xenhost.dom0.plugins.module_utils.root_facts import (
     ROOT_ARGUMENT_SPEC, checked_root, is_live_root, list_under, read_under,
@@ -265,6 +286,8 @@ def gather(module, root):
     if module.params.get('cpu_virt'):
         facts['cpu_virt'] = gather_cpu_virt(root, live, platform.machine,
                                             lambda: toolstack_virt_caps(module, toolstack, info))
+    if module.params.get('boot_firmware'):
+        facts['boot_firmware'] = gather_boot_firmware(root, xen_role=role)
     facts['xen'] = {
         'running': running,
         'role': role,
@@ -280,7 +303,8 @@ def gather(module, root):
     return facts
 
 
-ARGUMENT_SPEC = dict(ROOT_ARGUMENT_SPEC, cpu_virt=dict(type='bool', default=False))
+ARGUMENT_SPEC = dict(ROOT_ARGUMENT_SPEC, cpu_virt=dict(type='bool', default=False),
+                     boot_firmware=dict(type='bool', default=False))
 
 
 def main():

@@ -1,10 +1,11 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, xenhost maintainers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Both facts modules on hostile copies of machines (root=<tree>): they finish, fast, never read
+"""The facts modules on hostile copies of machines (root=<tree>): they finish, fast, never read
 outside the tree, never open a device there, and say unknown instead of guessing.
 
-Each tree starts as a copy of a recorded host (tests/unit/fixtures/facts/hosts) and gets one hostile change.
+Each tree starts as a copy of a recorded host (tests/unit/fixtures/facts/hosts, and tests/unit/fixtures/boot
+for boot_facts) and gets one hostile change.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -21,9 +22,10 @@ import pytest
 from ansible.module_utils import basic
 
 from ansible_collections.xenhost.dom0.plugins.filter.report import readiness_row
-from ansible_collections.xenhost.dom0.plugins.modules import cpu_virt_facts, xen_facts
+from ansible_collections.xenhost.dom0.plugins.modules import boot_facts, cpu_virt_facts, xen_facts
 
 HOSTS = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtures', 'facts', 'hosts')
+BOOT = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtures', 'boot')
 
 
 @pytest.fixture(autouse=True)
@@ -313,3 +315,127 @@ def test_deep_tree_of_links(tmp_path, run_module):
     os.symlink('cpuinfo', str(proc / 'x'))
     os.symlink('x', str(proc / 'cpuinfo'))   # a loop
     assert cpu(run_module, str(root))['vendor'] is None
+
+
+# boot_facts: a Secure Boot host (SecureBoot=1, SetupMode=0, shim on the ESP) with one hostile change.
+
+EFIVARS = ('sys', 'firmware', 'efi', 'efivars')
+SECURE_BOOT_ON = b'\x06\x00\x00\x00\x01'
+
+
+def boot(run_module, root):
+    return run(run_module, boot_facts, root)['boot_firmware']
+
+
+def secure_boot_host(tmp_path):
+    root = tmp_path / 'root'
+    shutil.copytree(os.path.join(BOOT, 'uefi-secure-boot-on-shim'), str(root))
+    return root
+
+
+def controller_efivar(tmp_path, name, data):
+    """A controller file with valid efivarfs bytes, that a link in the tree must not reach."""
+    path = tmp_path / 'controller' / name
+    path.parent.mkdir(exist_ok=True)
+    path.write_bytes(data)
+    return str(path)
+
+
+@pytest.mark.parametrize('make', UNREADABLE)
+@pytest.mark.parametrize('name', ['SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c',
+                                  'SetupMode-8be4df61-93ca-11d2-aa0d-00e098032b8c'])
+def test_hostile_efi_variable_is_unknown(name, make, tmp_path, run_module):
+    root = secure_boot_host(tmp_path)
+    path = root.joinpath(*EFIVARS) / name
+    replace(path, lambda p: make(p, tmp_path))
+    started = time.time()
+    facts = boot(run_module, str(root))
+    assert time.time() - started < 10
+    assert facts['secure_boot'] == 'unknown'
+    assert facts['checks'] == [dict(facts['checks'][0], id='secure_boot', status='unknown')]
+
+
+@pytest.mark.parametrize('value,expected', [(b'\x06\x00\x00\x00\x00', 'on'), (b'\x06\x00\x00\x00\x01', 'off')])
+def test_mok_sb_state_rt_link_to_the_controller_is_not_read(value, expected, tmp_path, run_module):
+    """A link to the controller's MokSBStateRT=1 must not turn an enforcing host "off" (the check would pass)."""
+    root = secure_boot_host(tmp_path)
+    name = 'MokSBStateRT-605dab50-e046-4300-abb6-3dd810dd8b23'
+    outside = controller_efivar(tmp_path, name, b'\x06\x00\x00\x00\x01')
+    os.symlink(outside, str(root.joinpath(*EFIVARS) / name))
+    assert boot(run_module, str(root))['secure_boot'] == 'unknown'
+    # The same bytes inside the tree are read: the link was refused, not the value.
+    os.unlink(str(root.joinpath(*EFIVARS) / name))
+    root.joinpath(*EFIVARS).joinpath(name).write_bytes(value)
+    assert boot(run_module, str(root))['secure_boot'] == expected
+
+
+@pytest.mark.parametrize('make', [
+    pytest.param(lambda p, tmp: os.symlink(str(tmp / 'controller'), p), id='absolute-link-out'),
+    pytest.param(lambda p, tmp: os.symlink('../' * 30 + str(tmp / 'controller').lstrip('/'), p), id='dotdot-link-out'),
+    pytest.param(lambda p, tmp: os.mkfifo(p), id='fifo'),
+    pytest.param(lambda p, tmp: open(p, 'w').write('x'), id='file'),
+])
+def test_hostile_efivars_directory(make, tmp_path, run_module):
+    root = secure_boot_host(tmp_path)
+    controller_efivar(tmp_path, 'SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c', b'\x06\x00\x00\x00\x00')
+    controller_efivar(tmp_path, 'SetupMode-8be4df61-93ca-11d2-aa0d-00e098032b8c', b'\x06\x00\x00\x00\x00')
+    replace(root.joinpath(*EFIVARS), lambda p: make(p, tmp_path))
+    facts = boot(run_module, str(root))
+    # The controller's SecureBoot=0 would say "off" and pass the check.
+    assert facts['secure_boot'] == 'unknown'
+    assert facts['efi_variables'] == {'SecureBoot': None, 'SetupMode': None, 'MokSBStateRT': None}
+
+
+@pytest.mark.parametrize('make', UNREADABLE)
+def test_hostile_sys_firmware_efi_is_never_bios(make, tmp_path, run_module):
+    root = secure_boot_host(tmp_path)
+    replace(root / 'sys' / 'firmware' / 'efi', lambda p: make(p, tmp_path))
+    facts = boot(run_module, str(root))
+    assert facts['mode'] in ('uefi', 'unknown')   # an empty efi/ directory is still UEFI
+    assert facts['secure_boot'] == 'unknown'
+
+
+@pytest.mark.parametrize('make', UNREADABLE + [
+    pytest.param(lambda p, tmp: open(p, 'wb').write(b'\0' * 100000), id='nul-bytes'),
+    pytest.param(lambda p, tmp: open(p, 'wb').write(b'/dev/sda1 /boot/efi\n' * 50000), id='two-fields'),
+    pytest.param(lambda p, tmp: open(p, 'w').write('/dev/sda1 /../../../controller vfat rw 0 0\n'), id='dotdot-mountpoint'),
+    pytest.param(lambda p, tmp: open(p, 'w').write('/dev/sda1 /boot/efi\x1b[31m vfat rw 0 0\n'), id='escape-sequence'),
+])
+def test_hostile_mounts_give_no_esp(make, tmp_path, run_module):
+    root = secure_boot_host(tmp_path)
+    (tmp_path / 'controller' / 'EFI' / 'debian').mkdir(parents=True)
+    (tmp_path / 'controller' / 'EFI' / 'debian' / 'shimx64.efi').write_text('')
+    replace(root / 'proc' / 'mounts', lambda p: make(p, tmp_path))
+    facts = boot(run_module, str(root))
+    assert facts['esp'] is None
+    # Without an ESP the chain comes from the tree's own dpkg status, never from the controller's files.
+    assert facts['chain']['source'] == 'dpkg'
+    assert facts['secure_boot'] == 'on'
+
+
+@pytest.mark.parametrize('make', UNREADABLE)
+def test_hostile_esp_and_dpkg_status(make, tmp_path, run_module):
+    root = secure_boot_host(tmp_path)
+    (tmp_path / 'controller' / 'EFI' / 'debian').mkdir(parents=True)
+    (tmp_path / 'controller' / 'EFI' / 'debian' / 'grubx64.efi').write_text('')
+    replace(root / 'boot' / 'efi', lambda p: make(p, tmp_path))
+    replace(root / 'var' / 'lib' / 'dpkg' / 'status', lambda p: make(p, tmp_path))
+    facts = boot(run_module, str(root))
+    assert facts['chain'] == {'shim': None, 'grub': None, 'signed_grub': None, 'loader_dir': None, 'source': None}
+
+
+def test_hostile_sosreport_listings(tmp_path, run_module):
+    root = tmp_path / 'root'
+    shutil.copytree(os.path.join(BOOT, 'sosreport-uefi-secure-boot-on'), str(root))
+    boot_dir = root / 'sos_commands' / 'boot'
+    (boot_dir / 'ls_-alZR_.sys.firmware').write_bytes(b'/sys/firmware:\n' + b'-' * 10 + b' ' * 3000000 + b'efi\n')
+    (boot_dir / 'ls_-alZR_.boot').write_bytes(b'\xff\xfe' * 100000)
+    os.unlink(str(boot_dir / 'mokutil_--sb-state'))
+    os.mkfifo(str(boot_dir / 'mokutil_--sb-state'))
+    started = time.time()
+    facts = boot(run_module, str(root))
+    assert time.time() - started < 10
+    # A listing block without a readable entry is not "no efi": never bios, never off.
+    assert (facts['mode'], facts['secure_boot']) == ('unknown', 'unknown')
+    assert facts['esp'] == {'mountpoint': '/boot/efi', 'device': '/dev/sda1', 'fstype': 'vfat'}
+    assert facts['chain']['source'] == 'dpkg'

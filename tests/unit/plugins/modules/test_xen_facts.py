@@ -280,3 +280,53 @@ def test_cpu_virt_option_on_xm_dom0_asks_xl_for_virt_caps(monkeypatch, run_modul
     result = run_module(xen_facts, root=tree, cpu_virt=True)
     assert calls == [['/usr/sbin/xm', 'info'], ['/usr/sbin/xm', 'list'], ['/usr/sbin/xl', 'info']]
     assert result['ansible_facts']['xen']['toolstack'] == 'xm'
+
+
+# boot_firmware=true: the boot firmware facts in the same call (xen_preflight asks for cpu_virt and boot_firmware).
+
+BOOT = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtures', 'boot')
+BOOT_AND_HOST_TREES = ([os.path.join(BOOT, name) for name in sorted(os.listdir(BOOT)) if os.path.isdir(os.path.join(BOOT, name))]
+                       + [os.path.join(HOSTS, name) for name in sorted(os.listdir(HOSTS)) if os.path.isdir(os.path.join(HOSTS, name))])
+
+
+@pytest.mark.parametrize('root', BOOT_AND_HOST_TREES, ids=os.path.basename)
+def test_boot_firmware_option_returns_what_boot_facts_returns(root, monkeypatch, run_module):
+    from ansible_collections.xenhost.dom0.plugins.modules import boot_facts
+    no_commands(monkeypatch)
+    alone = run_module(xen_facts, root=root)
+    both = run_module(xen_facts, root=root, boot_firmware=True)
+    boot = run_module(boot_facts, root=root)
+    assert not both.get('failed') and both['changed'] is False
+    assert sorted(both['ansible_facts']) == ['boot_firmware', 'xen']
+    assert both['ansible_facts']['xen'] == alone['ansible_facts']['xen']
+    assert both['ansible_facts']['boot_firmware'] == boot['ansible_facts']['boot_firmware']
+
+
+def test_boot_firmware_option_off_by_default_and_with_cpu_virt(monkeypatch, run_module):
+    no_commands(monkeypatch)
+    root = os.path.join(BOOT, 'uefi-secure-boot-on-shim')
+    assert list(run_module(xen_facts, root=root)['ansible_facts']) == ['xen']
+    result = run_module(xen_facts, root=root, cpu_virt=True, boot_firmware=True, _ansible_check_mode=True)
+    assert sorted(result['ansible_facts']) == ['boot_firmware', 'cpu_virt', 'xen']
+    assert result['ansible_facts']['boot_firmware']['checks'][0]['status'] == 'fail'
+
+
+def test_boot_firmware_option_uses_the_role_xen_facts_decided(monkeypatch, run_module):
+    """A dom0 without sys/firmware/efi: xen_facts' own dom0 role makes the mode unknown, not bios."""
+    no_commands(monkeypatch)
+    result = run_module(xen_facts, root=os.path.join(HOSTS, 'xen-dom0-debian12'), boot_firmware=True)
+    assert result['ansible_facts']['xen']['role'] == 'dom0'
+    assert result['ansible_facts']['boot_firmware']['mode'] == 'unknown'
+    result = run_module(xen_facts, root=os.path.join(HOSTS, 'core2-e8400-vmx'), boot_firmware=True)
+    assert result['ansible_facts']['boot_firmware']['mode'] == 'bios'
+
+
+def test_boot_firmware_option_on_live_dom0_runs_no_more_commands(monkeypatch, run_module):
+    tree = os.path.join(HOSTS, 'xen-dom0-debian12')
+    calls = live(monkeypatch, tree, {'xl': '/usr/sbin/xl', 'xm': None}, {
+        ('/usr/sbin/xl', 'info'): (0, read('xl-info-4.17.txt'), ''),
+        ('/usr/sbin/xl', 'list'): (0, read('xl-list-4.17.txt'), ''),
+    })
+    result = run_module(xen_facts, root=tree, boot_firmware=True)
+    assert calls == [['/usr/sbin/xl', 'info'], ['/usr/sbin/xl', 'list']]
+    assert result['ansible_facts']['boot_firmware']['secure_boot'] == 'unknown'
