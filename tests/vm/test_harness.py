@@ -72,10 +72,23 @@ def test_cache_key_follows_inputs(harness_copy):
     assert image_path(copy, env, "--suite", "bookworm") != changed, "a builder change must make a new image"
 
 
+def test_uefi_inputs_change_only_the_uefi_key(harness_copy):
+    copy, env = harness_copy
+    bios, uefi = image_path(copy, env), image_path(copy, env, "--boot", "uefi")
+    assert Path(uefi).name.startswith("bookworm-amd64-uefi-")
+    for name in ("packages/uefi.txt", "lib/customize-uefi", "lib/uefi-disk"):
+        with open(copy / name, "a") as changed:
+            changed.write("\n# changed\n")
+        assert image_path(copy, env, "--boot", "uefi") != uefi, f"{name} is an input of the uefi image"
+        uefi = image_path(copy, env, "--boot", "uefi")
+        assert image_path(copy, env) == bios, f"{name} is no input of the BIOS images"
+
+
 @pytest.mark.parametrize("args, message", [
     (["--suite", "sid"], "suite must be bookworm or trixie"),
     (["--arch", "arm64"], "arch must be amd64 or i386"),
-    (["--boot", "lilo"], "boot must be grub2, grub-legacy or direct"),
+    (["--boot", "lilo"], "boot must be grub2, grub-legacy, direct or uefi"),
+    (["--arch", "i386", "--boot", "uefi"], "boot uefi is amd64 only"),
     (["--frobnicate"], "unknown argument"),
 ])
 def test_builder_rejects_bad_parameters(harness_copy, args, message):
@@ -288,3 +301,61 @@ def test_qemu_argv_uses_the_instance_tuning(tmp_path):
     assert argv[argv.index("-smp") + 1] == "1"
     assert argv[argv.index("-m") + 1] == "3072"
     assert "cache=unsafe" in argv[argv.index("-drive") + 1]
+
+
+# --- Firmware (tests/vm/README.md, "UEFI and Secure Boot") ---
+
+@pytest.mark.parametrize("boot, requested, firmware", [
+    ("grub2", "auto", "bios"), ("grub-legacy", None, "bios"), ("direct", "bios", "bios"),
+    ("uefi", "auto", "uefi"), ("uefi", "uefi", "uefi"), ("uefi", "secure-boot", "secure-boot"),
+])
+def test_firmware_follows_the_image(boot, requested, firmware):
+    assert vm.firmware_for(boot, requested) == firmware
+
+
+@pytest.mark.parametrize("boot, requested, message", [
+    ("uefi", "bios", "firmware bios cannot boot a --boot uefi image (it needs uefi or secure-boot)"),
+    ("grub2", "uefi", "firmware uefi cannot boot a --boot grub2 image (it needs bios)"),
+    ("grub-legacy", "secure-boot", "needs bios"),
+    ("uefi", "coreboot", "unknown firmware"),
+])
+def test_firmware_that_cannot_boot_the_image_is_refused(boot, requested, message):
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        vm.firmware_for(boot, requested)
+
+
+def firmware_argv(firmware, tmp_path):
+    inst = {"name": "t", "overlay": str(tmp_path / "o.qcow2"), "port": 2222, "serial_log": "s", "qmp": "q",
+            "pidfile": "p", "tuning": vm.tuning("amd64", "tcg", {}), "firmware": firmware,
+            "ovmf_vars": str(tmp_path / "ovmf-vars.fd")}
+    return vm.qemu_argv(tmp_path, {"arch": "amd64", "boot": "uefi"}, inst, "max,-smap,vendor=GenuineIntel", "tcg")
+
+
+def test_qemu_argv_for_each_firmware(tmp_path):
+    bios = firmware_argv("bios", tmp_path)
+    assert bios[bios.index("-machine") + 1] == "pc"
+    assert "pflash" not in " ".join(bios)
+    uefi = firmware_argv("uefi", tmp_path)
+    assert uefi[uefi.index("-machine") + 1] == "q35"
+    assert "if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd" in uefi
+    assert f"if=pflash,format=raw,unit=1,file={tmp_path / 'ovmf-vars.fd'}" in uefi
+    assert "-global" not in uefi
+    secure = firmware_argv("secure-boot", tmp_path)
+    assert secure[secure.index("-machine") + 1] == "q35,smm=on"
+    assert "if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.secboot.fd" in secure
+    assert secure[secure.index("-global") + 1] == "driver=cfi.pflash01,property=secure,value=on"
+    for argv in (bios, uefi, secure):  # everything else as before
+        assert argv[argv.index("-cpu") + 1] == "max,-smap,vendor=GenuineIntel"
+        assert any(arg.startswith("file=") and "if=virtio" in arg for arg in argv)
+
+
+def test_uefi_builder_inputs_agree():
+    """The ESP's volume id is read back from the fstab line customize-uefi writes, and the ESP's grub.cfg
+    lands where Debian's signed GRUB looks (prefix /EFI/debian, see lib/uefi-disk)."""
+    hook, disk = (HERE / "lib" / "customize-uefi").read_text(), (HERE / "lib" / "uefi-disk").read_text()
+    assert '/boot/efi vfat umask=0077 0 1' in hook
+    assert "/boot/efi " in disk and "debian/grub.cfg" in disk and "BOOT/BOOTX64.EFI" in disk
+    assert "BOOT/fbx64.efi" not in disk, "shim would run the fallback (NVRAM entries, reset) first"
+    assert listed(HERE / "packages" / "uefi.txt") == {"grub-efi-amd64", "grub-efi-amd64-signed", "shim-signed",
+                                                      "mokutil", "efibootmgr"}
+    assert {"dosfstools", "mtools", "ovmf"} <= listed(HERE / "host-packages.txt")

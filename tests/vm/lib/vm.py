@@ -1,6 +1,7 @@
 """Start, reach and stop the harness's throwaway QEMU VMs.
 
-  tests/vm/vm start NAME [--suite bookworm] [--arch amd64] [--boot grub2] [--cpu MODEL] [--accel tcg|kvm]
+  tests/vm/vm start NAME [--suite bookworm] [--arch amd64] [--boot grub2|grub-legacy|direct|uefi]
+                    [--firmware auto|bios|uefi|secure-boot] [--cpu MODEL] [--accel tcg|kvm]
   tests/vm/vm ssh-wait NAME [--timeout 300]
   tests/vm/vm ssh NAME [COMMAND...]
   tests/vm/vm console NAME [--lines 60]
@@ -12,6 +13,9 @@
 picks a free port on 127.0.0.1, starts QEMU daemonized (pidfile, QMP socket, serial log) with a
 NIC that cannot reach any network (`restrict=on`; only SSH is forwarded, on loopback), waits for
 SSH, and writes run/NAME/instance.json (port, key, pid, dirs) for Molecule's inventory.
+Firmware: SeaBIOS on `-machine pc` for the BIOS images (grub2, grub-legacy, direct); OVMF on `-machine q35`
+for the uefi image, Secure Boot off (`uefi`, the default for it) or on (`secure-boot`: SMM, Microsoft keys
+enrolled), with the VM's own copy of the firmware's variable store in its run directory.
 `stop` quits QEMU over QMP, then kills it by pidfile (only if the pid is still our QEMU), then
 removes the run directory and so the overlay. `cleanup-all` stops every VM recorded under the
 cache's run/ directory: nothing this harness started is left running.
@@ -53,6 +57,17 @@ CPU = {
     ("i386", "kvm"): "pentium3,-pae",
 }
 MEMORY_MB = {"amd64": 3072, "i386": 1024}
+# UEFI firmware from Debian's ovmf package: the code read-only, each VM its own writable copy of the
+# variable store (NVRAM: boot entries, shim's SbatLevel, grub-reboot's EFI-side state) in its run dir.
+# secure-boot: the SMM build (its variable store is only writable from SMM) with Microsoft's keys
+# enrolled and Secure Boot on, so Debian's Microsoft-signed shim boots and enforces.
+OVMF_DIR = Path("/usr/share/OVMF")
+FIRMWARE = {
+    "bios": {"machine": "pc"},
+    "uefi": {"machine": "q35", "code": "OVMF_CODE_4M.fd", "vars": "OVMF_VARS_4M.fd"},
+    "secure-boot": {"machine": "q35,smm=on", "code": "OVMF_CODE_4M.secboot.fd", "vars": "OVMF_VARS_4M.ms.fd",
+                    "secure": True},
+}
 # A closed loopback port, a guest that is down and a sshd that is still starting all look the
 # same from here: connect fast and retry instead of trusting one long attempt.
 SSH_OPTS = [
@@ -279,7 +294,7 @@ def qemu_argv(image_dir, image, inst, cpu, accel):
     argv = [
         "qemu-system-x86_64" if arch == "amd64" else "qemu-system-i386",
         "-name", f"xenhost-{inst['name']}",
-        "-machine", "pc",
+        *firmware_argv(inst.get("firmware", "bios"), inst.get("ovmf_vars")),
         "-accel", tune["accel"],
         "-cpu", cpu,
         "-m", tune["mem"],
@@ -298,6 +313,32 @@ def qemu_argv(image_dir, image, inst, cpu, accel):
     return argv
 
 
+def firmware_for(boot, requested):
+    """The firmware a VM of this image's boot kind gets: 'auto' follows the image (bios, or uefi for the uefi
+    kind); a firmware that cannot boot the image (BIOS and a GPT disk without BIOS boot code, UEFI and an MBR
+    disk without an EFI system partition) is refused with ValueError."""
+    if requested in (None, "auto"):
+        return "uefi" if boot == "uefi" else "bios"
+    if requested not in FIRMWARE:
+        raise ValueError(f"unknown firmware {requested!r} (bios, uefi, secure-boot)")
+    if (boot == "uefi") != (requested != "bios"):
+        want = "uefi or secure-boot" if boot == "uefi" else "bios"
+        raise ValueError(f"firmware {requested} cannot boot a --boot {boot} image (it needs {want})")
+    return requested
+
+
+def firmware_argv(firmware, vars_copy):
+    """QEMU arguments for the firmware: the machine type, and OVMF's code and this VM's variable store."""
+    spec = FIRMWARE[firmware]
+    argv = ["-machine", spec["machine"]]
+    if "code" in spec:
+        argv += ["-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_DIR / spec['code']}",
+                 "-drive", f"if=pflash,format=raw,unit=1,file={vars_copy}"]
+    if spec.get("secure"):
+        argv += ["-global", "driver=cfi.pflash01,property=secure,value=on"]
+    return argv
+
+
 def cmd_start(args):
     run_dir = instance_dir(args.name)
     if (run_dir / "instance.json").exists():
@@ -311,6 +352,13 @@ def cmd_start(args):
     if accel == "kvm" and kvm_note():
         log(f"warning: {kvm_note()}")
     timeout, timeout_why = wait_timeout(args.timeout)
+    try:
+        firmware = firmware_for(args.boot, args.firmware)
+    except ValueError as err:
+        die(str(err))
+    for part in ("code", "vars"):
+        if part in FIRMWARE[firmware] and not (OVMF_DIR / FIRMWARE[firmware][part]).exists():
+            die(f"{OVMF_DIR / FIRMWARE[firmware][part]} not found: run scripts/setup (installs Debian's ovmf)")
     t0 = time.monotonic()
     build = subprocess.run([str(HERE / "build-image"), "--suite", args.suite, "--arch", args.arch, "--boot", args.boot],
                            stdout=subprocess.PIPE, text=True, check=False)
@@ -326,7 +374,11 @@ def cmd_start(args):
         "overlay": str(run_dir / "overlay.qcow2"), "serial_log": str(run_dir / "serial.log"),
         "qmp": str(run_dir / "qmp.sock"), "pidfile": str(run_dir / "qemu.pid"), "key": str(KEY),
         "accel": accel, "cpu": args.cpu or CPU[(args.arch, accel)], "tuning": tuning(args.arch, accel),
+        "firmware": firmware,
     }
+    if "vars" in FIRMWARE[firmware]:
+        inst["ovmf_vars"] = str(run_dir / "ovmf-vars.fd")
+        shutil.copyfile(OVMF_DIR / FIRMWARE[firmware]["vars"], inst["ovmf_vars"])
     subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", "-F", "qcow2", "-b", str(image_dir / "disk.qcow2"),
                     inst["overlay"]], check=True)
     for _attempt in range(3):  # the port may be taken between probing and QEMU binding it
@@ -342,7 +394,7 @@ def cmd_start(args):
     inst["pid"] = qemu_pid(inst)
     inst["started"] = time.time()
     (run_dir / "instance.json").write_text(json.dumps(inst, indent=2) + "\n")
-    log(f"{args.name}: {image['suite']}/{image['arch']}/{image['boot']} on 127.0.0.1:{inst['port']} "
+    log(f"{args.name}: {image['suite']}/{image['arch']}/{image['boot']} ({firmware}) on 127.0.0.1:{inst['port']} "
         f"(pid {inst['pid']}, -accel {inst['tuning']['accel']}, -cpu {inst['cpu']}, -m {inst['tuning']['mem']}, "
         f"-smp {inst['tuning']['smp']}, cache={inst['tuning']['cache']}), serial log {inst['serial_log']}")
     if not args.no_wait:
@@ -489,7 +541,10 @@ def main():
     p.add_argument("name")
     p.add_argument("--suite", default="bookworm", choices=["bookworm", "trixie"])
     p.add_argument("--arch", default="amd64", choices=["amd64", "i386"])
-    p.add_argument("--boot", default="grub2", choices=["grub2", "grub-legacy", "direct"])
+    p.add_argument("--boot", default="grub2", choices=["grub2", "grub-legacy", "direct", "uefi"])
+    p.add_argument("--firmware", default="auto", choices=["auto", *FIRMWARE],
+                   help="bios (SeaBIOS), uefi (OVMF, Secure Boot off) or secure-boot (OVMF, Microsoft keys, "
+                        "Secure Boot on); default auto: uefi for --boot uefi, else bios")
     p.add_argument("--cpu", help="QEMU -cpu model (default: one without SMAP; pentium3 without PAE for i386)")
     p.add_argument("--accel", choices=["tcg", "kvm"], help="default $XENHOST_ACCEL or tcg")
     p.add_argument("--timeout", type=int, default=300,
