@@ -3,9 +3,11 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Filters behind playbooks/report.yml: one readiness row per host.
 
-The playbook registers the raw results of cpu_virt_facts and xen_facts (including
-unreachable and failed results) and hands them to readiness_row; the templates only
-lay the rows out. The verdict rule lives here, in one place, so it is unit-tested.
+The playbook registers the raw result of xen_facts (cpu_virt=true, boot_firmware=true: one call gives the
+cpu_virt, xen and boot_firmware facts), including unreachable and failed results, and hands it to readiness_row;
+the templates only lay the rows out. The verdict rule lives here, in one place, so it is unit-tested; the
+Secure Boot decision itself is boot_facts' secure_boot check (module_utils/boot_firmware.py), which xen_preflight
+reads too.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -28,6 +30,9 @@ from ansible_collections.xenhost.dom0.plugins.module_utils import platforms
 #    unknown (a dom0 without Xen's capabilities, Arm) is only a warning: HVM is not known to be absent.
 #  - firmware: fail means VT is locked off in the BIOS -> "ready (PV only)" with what to switch on.
 #  - iommu: only matters for PCI passthrough, never changes the verdict.
+#  - secure_boot (boot_facts): fail (Secure Boot enforced: the signed chain refuses the unsigned Xen image, on every
+#    platform of the table) -> "not ready", as xen_preflight stops there; unknown is a warning only on a host known to
+#    boot through UEFI (a copy of a machine without sys/firmware says nothing about it), as preflight only warns.
 # For the optional checks an "unknown" status is common and not actionable, so it is not shown.
 # Unknown input never gives a decided verdict: a required check that is missing, or has a status
 # other than pass/fail/warn/unknown, counts as unknown, and xen_capable false is trusted only when
@@ -36,8 +41,11 @@ PAE_CHECK = 'pae'
 BITS_CHECK = '64bit'
 HVM_CHECK = 'hvm'
 FIRMWARE_CHECK = 'firmware'
+SECURE_BOOT_CHECK = 'secure_boot'
 INFORMATIVE_CHECKS = ('iommu',)
 REQUIRED_CHECKS = (PAE_CHECK, BITS_CHECK)
+# Checks whose failure makes a host "not ready" (the generic rule of _verdict): the required ones and secure_boot.
+BLOCKING_CHECKS = REQUIRED_CHECKS + (SECURE_BOOT_CHECK,)
 STATUSES = ('pass', 'fail', 'warn', 'unknown')
 
 X86_ARCH = re.compile(r'^(i[3-6]86|x86_64|amd64)$')
@@ -186,8 +194,15 @@ def _only_32bit_xen(cpu, blocking_ids):
             and flags.get('pae') is True and flags.get('lm') is False)
 
 
-def _verdict(cpu):
-    """(verdict, reasons, warnings) from cpu_virt_facts' checks.
+def _boot_checks(boot):
+    """boot_facts' checks as _verdict takes them: an unknown secure_boot counts only on a host booted through UEFI."""
+    checks = boot.get('checks') if isinstance(boot.get('checks'), (list, tuple)) else []
+    return [c for c in (_mapping(c) for c in checks)
+            if not (c.get('id') == SECURE_BOOT_CHECK and c.get('status') == 'unknown' and boot.get('mode') != 'uefi')]
+
+
+def _verdict(cpu, boot_checks=()):
+    """(verdict, reasons, warnings) from cpu_virt_facts' checks and boot_facts' (already filtered by _boot_checks).
 
     Only what matters for the verdict is given as reasons: a CPU that cannot run Xen at all lists
     just the blocking failures, not the HVM or IOMMU advice that no longer applies.
@@ -199,7 +214,7 @@ def _verdict(cpu):
     warnings = []
     checks = cpu.get('checks') if isinstance(cpu.get('checks'), (list, tuple)) else []
     seen = set()
-    for check in checks:
+    for check in list(checks) + list(boot_checks):
         check = _mapping(check)
         cid = check.get('id')
         status = check.get('status')
@@ -221,6 +236,8 @@ def _verdict(cpu):
                 pv_only.append(message)
             elif status == 'warn':
                 warnings.append(message)
+        elif cid == SECURE_BOOT_CHECK and status == 'unknown':
+            warnings.append(message)
         elif status == 'fail':
             blocking.append(message)
             blocking_ids.append(cid)
@@ -253,6 +270,25 @@ def _verdict(cpu):
     return VERDICT_READY, [], warnings
 
 
+def _boot_texts(boot):
+    """(Boot column, Secure Boot column): UEFI/BIOS/?, on/off/?; n/a for Secure Boot on a BIOS host."""
+    mode = boot.get('mode')
+    boot_text = {'uefi': 'UEFI', 'bios': 'BIOS'}.get(mode, '?')
+    secure = boot.get('secure_boot')
+    if mode == 'bios':
+        return boot_text, 'n/a'
+    return boot_text, secure if secure in ('on', 'off') else '?'
+
+
+def _boot_facts(*results):
+    """boot_firmware facts from the first registered result that carries them (xen_facts with boot_firmware=true)."""
+    for result in results:
+        facts = _mapping(_mapping(_mapping(result).get('ansible_facts')).get('boot_firmware'))
+        if facts:
+            return facts
+    return {}
+
+
 def _xen_warnings(xen):
     warnings = []
     if xen.get('role') == 'domU':
@@ -266,14 +302,22 @@ def _xen_warnings(xen):
     return warnings
 
 
-def readiness_row(host, cpu_result, xen_result=None):
-    """One report row for a host from its registered cpu_virt_facts and xen_facts results."""
+def readiness_row(host, result, xen_result=None):
+    """One report row for a host from its registered facts results.
+
+    result is xen_facts' with cpu_virt=true and boot_firmware=true (what report.yml registers: one call, every fact
+    in it), or cpu_virt_facts' own; xen_result is xen_facts' when that was a separate call. boot_firmware facts are
+    taken from whichever result carries them.
+    """
+    one_call = xen_result is None and 'xen' in _mapping(_mapping(result).get('ansible_facts'))
+    cpu_result, xen_result = result, (result if one_call else xen_result)
     row = {
         'host': to_text(host),
-        'cpu': '', 'pae': '', 'x86_64': '', 'hvm': '', 'hvm_source': '', 'iommu': '', 'xen': '',
+        'cpu': '', 'pae': '', 'x86_64': '', 'hvm': '', 'hvm_source': '', 'iommu': '', 'boot': '', 'secure_boot': '',
+        'xen': '',
         'verdict': VERDICT_ERROR, 'reasons': [], 'warnings': [], 'notes': [],
     }
-    problem = _result_problem(cpu_result, 'cpu_virt_facts')
+    problem = _result_problem(cpu_result, 'xen_facts' if xen_result is None else 'cpu_virt_facts')
     if problem:
         row['verdict'], message = problem
         row['reasons'] = [message]
@@ -292,7 +336,9 @@ def readiness_row(host, cpu_result, xen_result=None):
         'hvm_source': to_text(hvm.get('source') or ''),
         'iommu': _iommu_text(_mapping(cpu.get('iommu'))),
     })
-    row['verdict'], row['reasons'], row['warnings'] = _verdict(cpu)
+    boot = _boot_facts(xen_result, cpu_result)
+    row['boot'], row['secure_boot'] = _boot_texts(boot)
+    row['verdict'], row['reasons'], row['warnings'] = _verdict(cpu, _boot_checks(boot))
     blocked = row['verdict'] == VERDICT_NOT_READY
 
     # xen_facts only adds context: without it the CPU verdict still stands.

@@ -21,8 +21,12 @@ import copy
 
 from ansible_collections.xenhost.dom0.plugins.module_utils.xen_text import toolstack_of
 
-# cpu_virt_facts check ids a platform can make fatal (xen_preflight), besides the OS edition's architecture.
+# Check ids a platform can make fatal (xen_preflight), besides the OS edition's architecture: cpu_virt_facts' and
+# boot_facts'. secure_boot fails where Secure Boot is enforced: the signed shim + GRUB chain refuses the hypervisor
+# image, which no platform here signs (a platform whose Xen is signed would leave it out).
 CPU_CHECKS = ('pae', '64bit')
+BOOT_CHECKS = ('secure_boot',)
+FATAL_CHECKS = CPU_CHECKS + BOOT_CHECKS
 
 
 def _debian(release, xen):
@@ -37,8 +41,8 @@ def _debian(release, xen):
         'xen': xen,
         'toolstack': toolstack_of(xen),
         'architectures': ['x86_64'],
-        # This Xen has no 32-bit hypervisor, so a 32-bit-only CPU (64bit) is refused too.
-        'fatal_checks': ['pae', '64bit'],
+        # This Xen has no 32-bit hypervisor, so a 32-bit-only CPU (64bit) is refused too. Debian does not sign Xen.
+        'fatal_checks': ['pae', '64bit', 'secure_boot'],
         # The dom0 kernel must already be installed: xen_packages installs only the hypervisor and tools.
         'dom0_kernel': {
             'from_packages': False,
@@ -121,7 +125,7 @@ PLATFORMS = {
         'toolstack': toolstack_of('3.1'),
         'architectures': ['i386', 'i686', 'x86_64'],
         # 32-bit RHEL 5 runs Xen on PAE CPUs, so only PAE is fatal here (the report's "ready (32-bit Xen only)").
-        'fatal_checks': ['pae'],
+        'fatal_checks': ['pae', 'secure_boot'],
         # The dom0 kernel is kernel-xen, installed by xen_packages: its absence now is expected.
         'dom0_kernel': {
             'from_packages': True,
@@ -207,9 +211,14 @@ def select(facts, table=None):
 
 
 def entry(platform_id, table=None):
-    """A copy of one platform's entry (a caller may change it without changing the table)."""
+    """A copy of one platform's entry (a caller may change it without changing the table), with what is derived from
+    the table's data: bootloader.detect, the probe to run when the roles must find out which bootloader a host has
+    (the platform's probe where it has a choice of bootloaders, else nothing to run)."""
     table = PLATFORMS if table is None else table
-    return copy.deepcopy(table[platform_id])
+    result = copy.deepcopy(table[platform_id])
+    bootloader = result['bootloader']
+    bootloader['detect'] = list(bootloader['probe']) if len(bootloader['types']) > 1 else []
+    return result
 
 
 def supported_text(table=None):

@@ -86,10 +86,10 @@ ansible_facts:
           elements: str
           sample: [x86_64]
         fatal_checks:
-          description: C(cpu_virt_facts) check ids whose failure makes a host unable to run this platform's Xen.
+          description: C(cpu_virt_facts) and C(boot_facts) check ids whose failure makes a host unable to run this platform's Xen.
           type: list
           elements: str
-          sample: [pae, 64bit]
+          sample: [pae, 64bit, secure_boot]
 '''
 
 from ansible.module_utils.basic import AnsibleModule

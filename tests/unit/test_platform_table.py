@@ -67,7 +67,7 @@ def test_entry_is_consistent(platform_id):
     entry = platforms.PLATFORMS[platform_id]
     assert entry['toolstack'] == toolstack_of(entry['xen'])
     assert list(entry['services']) == [entry['toolstack']]
-    assert 'pae' in entry['fatal_checks'] and set(entry['fatal_checks']) <= set(platforms.CPU_CHECKS)
+    assert 'pae' in entry['fatal_checks'] and set(entry['fatal_checks']) <= set(platforms.FATAL_CHECKS)
     assert set(entry['bootloader']['types']) <= {'grub2', 'grub_legacy'}
     assert set(entry['bootloader']['owners']) <= set(entry['bootloader']['types'])
     assert entry['bootloader']['probe'], 'xen_preflight needs a probe to tell a host without bootloader'
@@ -110,14 +110,17 @@ def test_bootloader_detection():
     assert bootloader_of('', debian) == 'grub2'
     assert bootloader_of(None, debian) == 'grub2'
     assert bootloader_of('', rhel) == 'grub_legacy'
+    # The probe the roles run to choose: only where there is a choice (Debian: GRUB 2 or GRUB legacy).
+    assert platforms.entry('Debian-12')['bootloader']['detect'] == ['dpkg-query', '--search', '/usr/sbin/update-grub']
+    assert platforms.entry('RedHat-5')['bootloader']['detect'] == []
 
 
 def test_report_verdict_rule_is_the_tables():
     assert report.THIRTY_TWO_BIT_XEN_PLATFORMS == (('RedHat-5', 'RHEL/CentOS 5 (Xen 3.1)'),)
     assert report.SIXTY_FOUR_BIT_XEN_PLATFORMS == (('Debian-12', 'Debian 12 (Xen 4.17)'), ('Debian-13', 'Debian 13 (Xen 4.20)'))
-    # Every check a platform can make fatal is one the report requires to be known.
+    # Every check a platform can make fatal is one whose failure makes the report's verdict "not ready".
     for entry in platforms.PLATFORMS.values():
-        assert set(entry['fatal_checks']) <= set(report.REQUIRED_CHECKS)
+        assert set(entry['fatal_checks']) <= set(report.BLOCKING_CHECKS)
 
 
 # --- a new platform is one entry ---------------------------------------------------------------------------
@@ -138,7 +141,8 @@ def test_no_role_has_a_per_platform_file():
 
 @pytest.mark.parametrize('role', ROLE_NAMES)
 def test_every_role_reads_only_what_a_new_entry_has(role):
-    entry = fake_debian14()['Debian-14']
+    # As platform_facts publishes it: the table's entry with what entry() derives.
+    entry = platforms.entry('Debian-14', fake_debian14())
     seen = 0
     for path, text in role_files(role):
         for match in REFERENCE.finditer(text):
@@ -166,7 +170,7 @@ def test_every_role_renders_its_platform_data_from_a_new_entry(role):
             variables.update(loader.load_from_file(path) or {})
     names = [name for name, value in variables.items() if isinstance(value, str) and 'xenhost_platform' in value]
     variables = dict((k, trust_as_template(v) if isinstance(v, str) else v) for k, v in variables.items())
-    variables['ansible_facts'] = {'xenhost_platform': fake_debian14()['Debian-14'], 'distribution': 'Debian'}
+    variables['ansible_facts'] = {'xenhost_platform': platforms.entry('Debian-14', fake_debian14()), 'distribution': 'Debian'}
     templar = Templar(loader=loader, variables=variables)
     assert names, role
     for name in names:

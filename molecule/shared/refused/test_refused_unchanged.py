@@ -1,7 +1,10 @@
-"""The site playbook refused a CPU without PAE in its preflight and left the disk unchanged.
+"""The site playbook refused the host in its preflight and left the disk unchanged.
 
-Run by Molecule's testinfra verifier after prepare.yml recorded the disk and converge.yml ran the
-site playbook (reboot allowed) as a child process and saved its result.
+The verifier of the scenarios whose host must be refused before any change: no-pae (a CPU without PAE)
+and secure-boot (UEFI Secure Boot enforced). Each names the refusal it expects in the inventory variable
+xenhost_test_refusal (the preflight check id: pae or secure_boot). Run by Molecule's testinfra verifier
+after ../refused-prepare.yml recorded the disk and ../refused-converge.yml ran the site playbook (reboot
+allowed) as a child process and saved its result.
 """
 import json
 import os
@@ -10,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-SCENARIO = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
 EPHEMERAL = Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"])
 MARKER = "/var/tmp/xenhost-before-play"
 
@@ -23,16 +26,35 @@ def site_run():
 
 
 def run_script(host, name, *args):
-    """Run one of this scenario's shell scripts on the VM (fed on stdin: nothing is copied there)."""
-    script = (SCENARIO / name).read_text()
+    """Run one of the shell scripts beside this file on the VM (fed on stdin: nothing is copied there)."""
+    script = (HERE / name).read_text()
     quoted = " ".join("'%s'" % arg for arg in args)
     return host.check_output("sh -s -- %s <<'XENHOST_EOF'\n%sXENHOST_EOF" % (quoted, script))
 
 
-def test_cpu_really_lacks_pae(host):
-    flags = re.search(r"^flags\s*:\s*(.*)$", host.file("/proc/cpuinfo").content_string, re.M).group(1).split()
-    assert "pae" not in flags and "lm" not in flags, flags
-    assert host.system_info.arch in ("i686", "i386"), host.system_info.arch
+# What each refusal's failed preflight task must say.
+REFUSAL_TEXT = {"pae": "PAE", "secure_boot": "Secure Boot is enforced"}
+EFI_GLOBAL = "8be4df61-93ca-11d2-aa0d-00e098032b8c"
+
+
+@pytest.fixture(scope="module")
+def refusal(host):
+    value = host.ansible.get_variables().get("xenhost_test_refusal")
+    assert value in REFUSAL_TEXT, "the scenario must set xenhost_test_refusal to one of %s" % sorted(REFUSAL_TEXT)
+    return value
+
+
+def test_the_host_really_has_what_is_refused(host, refusal):
+    """The VM is what the scenario says, read without the collection's own code."""
+    if refusal == "pae":
+        flags = re.search(r"^flags\s*:\s*(.*)$", host.file("/proc/cpuinfo").content_string, re.M).group(1).split()
+        assert "pae" not in flags and "lm" not in flags, flags
+        assert host.system_info.arch in ("i686", "i386"), host.system_info.arch
+    else:
+        # efivarfs: 4 bytes of attributes, then the value. mokutil is Debian's own reading of the same.
+        data = host.check_output("od -An -tx1 /sys/firmware/efi/efivars/SecureBoot-%s" % EFI_GLOBAL).split()
+        assert data[-1] == "01", data
+        assert "SecureBoot enabled" in host.run("mokutil --sb-state").stdout
 
 
 def test_site_playbook_failed(site_run):
@@ -45,12 +67,13 @@ def task_blocks(out):
     return list(zip(parts[1::2], parts[2::2]))
 
 
-def test_failure_is_the_preflight_pae_check(site_run):
+def test_failure_is_the_preflight_check(site_run, refusal):
     failed = [(task, text) for task, text in task_blocks(site_run["stdout"]) if re.search(r"^fatal: \[", text, re.M)]
     assert len(failed) == 1, [task for task, dummy in failed] or site_run["stdout"][-3000:]
     task, text = failed[0]
     assert task.startswith("xenhost.dom0.xen_preflight :"), task
-    assert "PAE" in text, text
+    assert REFUSAL_TEXT[refusal] in text, text
+    assert "Nothing on this host has been changed." in text, text
 
 
 def test_no_role_after_preflight_ran(site_run):

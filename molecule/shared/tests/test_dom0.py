@@ -79,6 +79,21 @@ def test_xen_facts_say_dom0(host):
     assert 0 in [domain.get("id", domain.get("domid")) for domain in xen["domains"]], xen["domains"]
 
 
+def test_boot_facts_say_how_the_vm_boots(host):
+    """boot_facts inside the dom0, against the firmware the scenario gave the VM (xenhost_test_boot_mode, default
+    bios) and sysfs read directly. Under Xen, Linux sees /sys/firmware/efi only when Xen itself was started through
+    UEFI, so a dom0 without it cannot tell BIOS from a Xen started otherwise: the module says unknown there."""
+    expected = host.ansible.get_variables().get("xenhost_test_boot_mode", "bios")
+    boot = module(host, "boot_facts")["ansible_facts"]["boot_firmware"]
+    status = [c["status"] for c in boot["checks"] if c["id"] == "secure_boot"]
+    assert host.file("/sys/firmware/efi").exists is (expected == "uefi")
+    if expected == "uefi":
+        assert (boot["mode"], boot["secure_boot"], status) == ("uefi", "off", ["pass"]), boot
+        assert boot["esp"] and boot["esp"]["mountpoint"] == "/boot/efi", boot
+    else:
+        assert (boot["mode"], boot["secure_boot"], status) == ("unknown", "unknown", ["unknown"]), boot
+
+
 def test_cpu_virt_facts_take_hvm_from_xen(host):
     # The dom0 kernel is a PV guest: its cpuinfo hides vmx/svm even though the CPU (and Xen) do HVM.
     flags = set(re.search(r"^flags\s*:\s*(.*)$", host.file("/proc/cpuinfo").content_string, re.M).group(1).split())

@@ -24,13 +24,13 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
 INVENTORY = os.path.join(HERE, 'inventory.yml')
 PLAYBOOK = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
 
-HEADERS = ['Host', 'CPU', 'PAE', '64-bit', 'HVM', 'HVM source', 'IOMMU', 'Xen', 'Verdict', 'Reasons']
+HEADERS = ['Host', 'CPU', 'PAE', '64-bit', 'HVM', 'HVM source', 'IOMMU', 'Boot', 'Secure Boot', 'Xen', 'Verdict', 'Reasons']
 HOSTILE_MODEL = 'Intel(R) Xeon(R) CPU <script>alert("x")</script> & <img src=x onerror=alert(1)> | E5620 @ 2.40GHz'
 # Natural order: digits compare as numbers, so pentium4-... sorts before pentium-m-...
 EXPECTED_ORDER = [
     'aarch64-cortex-a72', 'core2-e8400-vmx', 'dead-host', 'hostile-model', 'kvm-guest-skylake', 'missing-tree',
     'opteron-2218-2socket', 'pentium4-northwood', 'pentium-m-dothan', 'ppc64le-power9', 's390x-z14',
-    'xen-dom0-debian12', 'xen-dom0-rhel5', 'xen-domu-pv-debian12',
+    'uefi-secure-boot-xeon', 'xen-dom0-debian12', 'xen-dom0-rhel5', 'xen-domu-pv-debian12',
 ]
 
 
@@ -109,8 +109,22 @@ def report(tmp_path_factory):
 def test_one_row_per_host_sorted_by_name(report):
     assert report['header'] == HEADERS
     assert [row['Host'] for row in report['rows']] == EXPECTED_ORDER
-    assert ('for 14 host(s):\n1 unreachable, 1 error, 3 not ready, 1 ready (32-bit Xen only), 2 ready (PV only), 6 ready.'
+    assert ('for 15 host(s):\n1 unreachable, 1 error, 4 not ready, 1 ready (32-bit Xen only), 2 ready (PV only), 6 ready.'
             in report['markdown'])
+
+
+def test_secure_boot_enforced_is_not_ready_with_the_ways_out(report):
+    row = report['by_host']['uefi-secure-boot-xeon']
+    # The same CPU as core2-e8400-vmx (ready), booted through UEFI with Secure Boot on: the report stops it as
+    # xen_preflight would, by boot_facts' secure_boot check.
+    assert (row['HVM'], row['Boot'], row['Secure Boot'], row['Verdict']) == ('VT-x', 'UEFI', 'on', 'not ready')
+    assert row['Reasons'].startswith('Secure Boot is enforced (SecureBoot=1, SetupMode=0, shim validation on)')
+    assert 'mokutil --disable-validation' in row['Reasons']
+    # Without sys/firmware/efi: BIOS where the tree has sys/firmware, unknown ('?') where it has none, never a guess.
+    core2 = report['by_host']['core2-e8400-vmx']
+    assert (core2['Boot'], core2['Secure Boot'], core2['Verdict']) == ('BIOS', 'n/a', 'ready')
+    hostile = report['by_host']['hostile-model']  # a tree of proc/cpuinfo only
+    assert (hostile['Boot'], hostile['Secure Boot']) == ('?', '?')
 
 
 def test_pentium_m_is_not_ready_because_of_pae(report):

@@ -313,7 +313,8 @@ def test_failed_module_row_and_long_error_is_cut():
     result = {'failed': True, 'msg': 'x' * 1000}
     row = readiness_row('broken', result, None)
     assert row['verdict'] == 'error'
-    assert row['reasons'][0].startswith('cpu_virt_facts failed: xxx')
+    # One result (report.yml's single xen_facts call): the message names that module.
+    assert row['reasons'][0].startswith('xen_facts failed: xxx')
     assert row['reasons'][0].endswith('...')
     assert len(row['reasons'][0]) < 400
 
@@ -569,3 +570,68 @@ def test_report_rows_are_strict_json():
     import json
     rows = [readiness_row('h%d' % n, cpu, NO_XEN) for n, cpu in enumerate([CORE2_CPU, {'unreachable': True}, {}, None])]
     json.dumps(rows, allow_nan=False)
+
+
+# --- how the host boots: Secure Boot is judged as xen_preflight judges it -------------------------------------
+
+SB_MESSAGE = 'Secure Boot is enforced: the signed shim and GRUB chain would refuse the Xen hypervisor image.'
+
+
+def one_call(boot_firmware, cpu=None):
+    """The single xen_facts result report.yml registers (cpu_virt=true, boot_firmware=true)."""
+    facts = dict((cpu or CORE2_CPU)['ansible_facts'], **NO_XEN['ansible_facts'])
+    if boot_firmware is not None:
+        facts['boot_firmware'] = boot_firmware
+    return {'changed': False, 'ansible_facts': facts}
+
+
+def boot(mode, secure_boot, status, message='Secure Boot state.'):
+    return {'mode': mode, 'secure_boot': secure_boot, 'checks': [check('secure_boot', status, message)]}
+
+
+@pytest.mark.parametrize('facts, columns, verdict', [
+    (boot('uefi', 'on', 'fail', SB_MESSAGE), ('UEFI', 'on'), 'not ready'),
+    (boot('uefi', 'off', 'pass'), ('UEFI', 'off'), 'ready'),
+    (boot('bios', 'off', 'pass'), ('BIOS', 'n/a'), 'ready'),
+    (boot('uefi', 'unknown', 'unknown', 'The EFI variables cannot be read.'), ('UEFI', '?'), 'ready'),
+    (boot('unknown', 'unknown', 'unknown'), ('?', '?'), 'ready'),
+    (None, ('?', '?'), 'ready'),
+])
+def test_boot_columns_and_verdict(facts, columns, verdict):
+    row = readiness_row('h', one_call(facts))
+    assert (row['boot'], row['secure_boot']) == columns
+    assert row['verdict'] == verdict
+    assert row['xen'] == 'none'
+
+
+def test_secure_boot_enforced_is_not_ready_with_the_way_out():
+    row = readiness_row('sb', one_call(boot('uefi', 'on', 'fail', SB_MESSAGE)))
+    assert row['reasons'] == [SB_MESSAGE]
+    # Secure Boot does not hide a CPU that cannot run Xen either: both reasons are given.
+    no_pae = cpu_with([check('pae', 'fail', 'The CPU has no PAE.'), check('64bit', 'pass', 'x86_64')], xen_capable=False)
+    row = readiness_row('old', one_call(boot('uefi', 'on', 'fail', SB_MESSAGE), cpu=no_pae))
+    assert row['verdict'] == 'not ready'
+    assert row['reasons'] == ['The CPU has no PAE.', SB_MESSAGE]
+
+
+def test_unknown_secure_boot_warns_only_on_a_uefi_host():
+    on_uefi = readiness_row('u', one_call(boot('uefi', 'unknown', 'unknown', 'The EFI variables cannot be read.')))
+    assert 'The EFI variables cannot be read.' in on_uefi['warnings']
+    # A copy of a machine without sys/firmware says nothing about how it boots: no warning on every such row.
+    unknown_mode = readiness_row('s', one_call(boot('unknown', 'unknown', 'unknown', 'No sys/firmware.')))
+    assert 'No sys/firmware.' not in unknown_mode['warnings']
+
+
+@pytest.mark.parametrize('platform', PLATFORMS)
+@pytest.mark.parametrize('status, refused', [('fail', True), ('pass', False), ('unknown', False)])
+def test_preflight_judges_secure_boot_as_the_report_does(platform, status, refused):
+    facts = {'cpu_virt': CORE2_CPU['ansible_facts']['cpu_virt'],
+             'boot_firmware': boot('uefi', {'fail': 'on', 'pass': 'off'}.get(status, 'unknown'), status, SB_MESSAGE)}
+    variables = preflight_vars(platform, ansible_facts=facts)
+    failed = [c['id'] for c in render_in(variables, '__xen_preflight_failed')]
+    assert ('secure_boot' in failed) is refused
+    verdict = readiness_row('h', one_call(facts['boot_firmware']))['verdict']
+    assert (verdict == 'not ready') is refused
+    # With xen_preflight_fail_on_unknown an undecided state stops preflight too (the report has no such knob).
+    strict = [c['id'] for c in render_in(dict(variables, xen_preflight_fail_on_unknown=True), '__xen_preflight_failed')]
+    assert ('secure_boot' in strict) is (status in ('fail', 'unknown'))
