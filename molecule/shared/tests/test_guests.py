@@ -1,6 +1,6 @@
 """Prove that the converged dom0 runs guests (issue 11), not only that Domain-0 is listed.
 
-Run by Molecule's testinfra verifier in every Xen scenario (default, trixie, grub-legacy, fallback), after
+Run by Molecule's testinfra verifier in every Xen scenario (default, trixie, grub-legacy, uefi), after
 test_dom0.py. The guest is made on the dom0 by roles/xen_reboot/files/xenhost-smoke-guest (the same script
 the xen_reboot role's optional smoke guest runs): dom0's own kernel, an initramfs of dom0's own dash, kmod,
 dd and the Xen block and network frontends, a 4 MiB raw disk attached by Xen's `block` hotplug script
