@@ -157,6 +157,51 @@ GRUB_LEGACY = ("    GNU GRUB  version 0.97  (640K lower / 3072K upper memory)\r\
                " Filesystem type is ext2fs, partition type 0x83\r\nkernel  /boot/xen-4.17-amd64.gz dom0_mem=1024M\r\n"
                "   [Multiboot-elf, <0x100000:0x1a3000:0x0>, shtab=0x2a4e78, entry=0x100000]\r\n")
 
+# UEFI (OVMF on q35, the uefi image; captured 2026-11-29, trimmed). The firmware's text console on the serial
+# port: box drawing in code page 437 (read back as U+FFFD), "ESC [=3h" mode sets.
+BOX = "\ufffd" * 12
+OVMF = ("\x1b[2J\x1b[01;01H\x1b[=3h\x1b[2J\x1b[01;01H\x1b[2J\x1b[01;01H\x1b[=3h\x1b[2J\x1b[01;01HBdsDxe: failed to load Boot0001 "
+        "\"UEFI QEMU DVD-ROM QM00005 \" from PciRoot(0x0)/Pci(0x1F,0x2)/Sata(0x2,0xFFFF,0x0): Not Found\r\n"
+        "BdsDxe: loading Boot0002 \"UEFI Misc Device\" from PciRoot(0x0)/Pci(0x2,0x0)\r\n"
+        "BdsDxe: starting Boot0002 \"UEFI Misc Device\" from PciRoot(0x0)/Pci(0x2,0x0)\r\n")
+UEFI_GRUB_MENU = (f"\x1b[0m\x1b[30m\x1b[47mWelcome to GRUB!\n\r\n\r\x1b[0m\x1b[37m\x1b[40m\x1b[02;24HGNU GRUB  version 2.06-13+deb12u2"
+                  f"\n\r\n\r\x1b[0m\x1b[36m\x1b[44m\x1b[04;02H{BOX}\x1b[05;02H\ufffd\x1b[05;79H\ufffd\x1b[42;02H{BOX}\x1b[43;02H"
+                  "\x1b[44;02H\x1b[0m\x1b[37m\x1b[40m     Use the ^ and v keys to select which entry is highlighted.          \n\r"
+                  "      Press enter to boot the selected OS, `e' to edit the commands       \n\r"
+                  "\x1b[1m\x1b[37m\x1b[44m\x1b[07;03H*Debian GNU/Linux, with Xen hypervisor                                      "
+                  "\x1b[48;01H   The highlighted entry will be executed automatically in 0s.                 \x1b[05;78H")
+UEFI_GRUB_LINUX = (UEFI_GRUB_MENU + "\x1b[0m\x1b[30m\x1b[40m\x1b[2J\x1b[01;01H\x1b[0m\x1b[37m\x1b[40m  Booting `Debian GNU/Linux'"
+                   "\n\r\n\rerror: no suitable video mode found.\n\rBooting in blind mode\n\r")
+# Secure Boot on: the kernel's EFI stub says so before the kernel's own log.
+SB_LINUX = "  Booting `Debian GNU/Linux'\n\r\n\rEFI stub: UEFI Secure Boot is enabled.\r\n"
+# Secure Boot on, grub-reboot to Debian's Xen entry: the signed GRUB refuses multiboot2 (its module would have to
+# come from disk), waits 10 s twice, then shows its menu again with no countdown.
+SB_XEN_REFUSED = ("\x1b[2J\x1b[01;01H\x1b[0m\x1b[37m\x1b[40m  Booting `Debian GNU/Linux, with Xen hypervisor'\n\r\n\r"
+                  "Loading Xen 4.17-amd64 ...\n\rerror: prohibited by secure boot policy.\n\rLoading Linux 6.1.0-50-amd64 ...\n\r"
+                  "error: prohibited by secure boot policy.\n\rLoading initial ramdisk ...\n\r"
+                  "error: prohibited by secure boot policy.\n\r\n\rPress any key to continue...\n\r\n\r"
+                  "  Failed to boot both default and fallback entries.\n\r\n\rPress any key to continue...\n\r"
+                  "\x1b[0m\x1b[30m\x1b[40m\x1b[2J\x1b[01;01H\x1b[0m\x1b[37m\x1b[40m\x1b[02;24HGNU GRUB  version 2.06-13+deb12u2\n\r\n\r"
+                  "\x1b[44;02H\x1b[0m\x1b[37m\x1b[40m     Use the ^ and v keys to select which entry is highlighted.          \n\r"
+                  "      Press enter to boot the selected OS, `e' to edit the commands       \n\r")
+# The same GRUB chainloading Xen's own (Debian-unsigned) EFI binary.
+SB_XEN_EFI_REFUSED = "  Booting `Xen EFI binary, chainloaded (test)'\n\r\n\rerror: bad shim signature.\n\r\n\rPress any key to continue...\n\r"
+# Secure Boot off: Xen from the same GRUB (multiboot2 loaded from /boot/grub/x86_64-efi).
+UEFI_XEN = ("  Booting `Debian GNU/Linux, with Xen hypervisor'\n\r\n\rLoading Xen 4.17-amd64 ...\n\rLoading Linux 6.1.0-50-amd64 ...\n\r"
+            "Loading initial ramdisk ...\n\rerror: no suitable video mode found.\n\r"
+            "(XEN) Xen version 4.17.5 (Debian 4.17.5+72-g01140da4e8-1) (pkg-xen-devel@lists.alioth.debian.org)\r\n"
+            "(XEN) Bootloader: GRUB 2.06-13+deb12u2\r\n(XEN) EFI RAM map:\r\n")
+# Secure Boot on, an unsigned GRUB (grub-efi-amd64-bin's monolithic grubx64.efi) where shim looks: shim's ERROR
+# box, waiting for a key.
+SHIM_REFUSED = ("\x1b[0m\x1b[37m\x1b[44m\x1b[01;01H\ufffd\x1b[01;01H" + BOX + "\x1b[02;01H\ufffd                                    ERROR"
+                "                                     \ufffd\x1b[03;01H\ufffd\x1b[04;01H\ufffd                Verification failed: (0x1A) "
+                "Security Violation                \ufffd\x1b[05;01H\ufffd" + BOX + "\x1b[12;38H\ufffd OK \ufffd")
+# No bootable EFI system partition: OVMF ends in its shell.
+UEFI_SHELL = ("BdsDxe: loading Boot0002 \"EFI Internal Shell\" from Fv(7CB8BDC9-F8EB-4F34-AAEA-3EE4AF6516A1)/FvFile(7C04A583-9E3E-"
+              "4F1C-AD65-E05268D0B4D1)\r\n\x1b[2J\x1b[01;01H\x1b[01;01HUEFI Interactive Shell v2.2\r\nEDK II\r\n"
+              "\x1b[07;01HPress \x1b[1m\x1b[37m\x1b[40mESC\x1b[0m\x1b[37m\x1b[40m in 1 seconds to skip \x1b[1m\x1b[33m\x1b[40mstartup.nsh"
+              "\x1b[0m\x1b[37m\x1b[40m or any other key to continue.\r\n\x1b[08;01H\x1b[1m\x1b[33m\x1b[40mShell> \x1b[0m\x1b[37m\x1b[40m")
+
 
 @pytest.mark.parametrize("console, stage, line", [
     ("", "no console output", ""),
@@ -195,6 +240,28 @@ GRUB_LEGACY = ("    GNU GRUB  version 0.97  (640K lower / 3072K upper memory)\r\
      "kernel panic", "[    2.345678] Kernel panic - not syncing"),
     (GRUB_LEGACY, "GRUB", "[Multiboot-elf, <0x100000"),
     ("SeaBIOS noise\r\n", "unknown", "SeaBIOS noise"),
+    # UEFI
+    (OVMF, "UEFI firmware", "BdsDxe: starting Boot0002 \"UEFI Misc Device\""),
+    (OVMF + UEFI_GRUB_MENU, "GRUB", "The highlighted entry will be executed automatically in 0s."),
+    (OVMF + "\x1b[0m\x1b[30m\x1b[47mWelcome to GRUB!\n\r\n\r", "GRUB", "Welcome to GRUB!"),
+    (OVMF + UEFI_GRUB_LINUX, "GRUB", "Booting in blind mode"),
+    (OVMF + UEFI_GRUB_LINUX + KERNEL, "Linux kernel", "[    8.955287] EXT4-fs"),
+    (OVMF + UEFI_GRUB_MENU + SB_LINUX, "Linux kernel", "EFI stub: UEFI Secure Boot is enabled."),
+    (OVMF + UEFI_GRUB_MENU + SB_LINUX + KERNEL + INITRAMFS + SYSTEMD + LOGIN, "login prompt", "xenhost-test login:"),
+    (OVMF + UEFI_GRUB_MENU + SB_XEN_REFUSED, "GRUB error", "error: prohibited by secure boot policy."),
+    (OVMF + UEFI_GRUB_MENU + SB_XEN_EFI_REFUSED, "GRUB error", "error: bad shim signature."),
+    # A reset after the refusal starts again in the firmware; grub-reboot's entry is used up, Linux boots.
+    (OVMF + SB_XEN_REFUSED + OVMF, "UEFI firmware", "BdsDxe: starting Boot0002"),
+    (OVMF + SB_XEN_REFUSED + OVMF + UEFI_GRUB_MENU + SB_LINUX + KERNEL, "Linux kernel", "[    8.955287] EXT4-fs"),
+    # Not GRUB's: an "error: ..." line once Linux runs.
+    (SYSTEMD + LOGIN + "\r\nerror: something of a service\r\n", "login prompt", "xenhost-test login:"),
+    (OVMF + UEFI_GRUB_MENU + UEFI_XEN, "Xen hypervisor", "(XEN) EFI RAM map:"),
+    (OVMF + UEFI_GRUB_MENU + UEFI_XEN + KERNEL + LOGIN.replace("ttyS0", "hvc0"), "login prompt (dom0 under Xen)",
+     "xenhost-test login:"),
+    # dom0 reboots into plain Linux: the firmware's lines end the Xen boot.
+    (UEFI_XEN + KERNEL + SHUTDOWN + OVMF + UEFI_GRUB_LINUX + KERNEL, "Linux kernel", "[    8.955287] EXT4-fs"),
+    (OVMF + SHIM_REFUSED, "shim", "\ufffd                Verification failed: (0x1A) Security Violation"),
+    (UEFI_SHELL, "UEFI shell", "Shell>"),
 ])
 def test_boot_stage_names_the_last_recognisable_line(console, stage, line):
     found, where = vm.boot_stage(console)

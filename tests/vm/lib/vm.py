@@ -169,7 +169,7 @@ def console_tail(inst, lines=60):
 # Terminal control: colours and erase-line vanish; cursor moves (GRUB draws its menu with them, systemd's
 # progress spinner rewrites its line) separate pieces of text.
 _INVISIBLE = re.compile(r"\x1b\[[0-9;?]*[mK]")
-_CURSOR = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|[()][0-9A-Za-z]|[=>78cDEHM])")
+_CURSOR = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|[()][0-9A-Za-z]|[=>78cDEHM])")
 # Checked in this order against each console line, the first match names the line's stage. A line that
 # matches none (a blank, a GRUB menu frame, a service's own message) leaves the stage as it was.
 BOOT_STAGES = [
@@ -179,20 +179,32 @@ BOOT_STAGES = [
     ("shutdown", re.compile(r"reboot: (Restarting system|Power down)|systemd-shutdown|Rebooting\.$|^Powering off"
                             r"|Reached target .*(Reboot|Power-Off|System Shutdown|Final Step)"
                             r"|^\[\s*OK\s*\] (Stopped|Unmounted|Removed slice)|^Stopping |Hardware Dom0 shutdown")),
-    ("systemd", re.compile(r"systemd(-[a-z]+)?\[\d+\]: |^Welcome to |^\[\s*(OK|FAILED|DEPEND|TIME)\s*\] "
+    ("systemd", re.compile(r"systemd(-[a-z]+)?\[\d+\]: |^Welcome to (?!GRUB)|^\[\s*(OK|FAILED|DEPEND|TIME)\s*\] "
                            r"|^\[[ *]+\] |^(Starting|Mounting) (?!systemd-udevd version)")),
     ("initramfs", re.compile(r"Loading, please wait|^Begin: |^Starting systemd-udevd version |Run /init as init process"
                              r"|^/scripts/|/init: |^done\.$")),
     ("Xen hypervisor", re.compile(r"^\(XEN\) |^ Xen \d+\.\d+|^Xen \d+\.\d+"
                                   r"|^mapping kernel into physical memory|^about to get started")),
+    # GRUB 2 refused the chosen entry ("error: prohibited by secure boot policy." for Xen under Secure Boot); it
+    # then waits 10 s twice and shows its menu again, without a countdown. Not GRUB's harmless note on UEFI
+    # without a display. Only before a kernel runs (a service's "error: ..." later is not GRUB's).
+    ("GRUB error", re.compile(r"^error: (?!no suitable video mode found)|^Failed to boot both default and fallback")),
     ("GRUB", re.compile(r"GNU GRUB|^Booting [`'\"]|^Loading (Linux|Xen|initial ramdisk)|highlighted entry"
-                        r"|Press enter to boot|^\[(Linux-bzImage|Multiboot-elf|Multiboot-module)|Filesystem type is ")),
-    ("Linux kernel", re.compile(r"Probing EDD|^early console in|Decompressing Linux|Booting the kernel")),
+                        r"|Press enter to boot|^\[(Linux-bzImage|Multiboot-elf|Multiboot-module)|Filesystem type is "
+                        r"|^Welcome to GRUB!|^Booting in blind mode")),
+    # UEFI: OVMF's boot manager, shim refusing what it should start (then waiting for a key in its ERROR box),
+    # the firmware's shell when no boot option worked.
+    ("UEFI firmware", re.compile(r"^BdsDxe: ")),
+    ("shim", re.compile(r"Verification failed: |Failed to load image|start_image\(\) returned")),
+    ("UEFI shell", re.compile(r"^UEFI Interactive Shell|^Shell> ?$|to skip startup\.nsh")),
+    ("Linux kernel", re.compile(r"Probing EDD|^early console in|Decompressing Linux|Booting the kernel|^EFI stub: ")),
     # Any other kernel message: the kernel's own boot, unless the boot is past it (a late driver's message
     # after the login prompt, a disk syncing during shutdown).
     ("kernel log", re.compile(r"^\[\s*\d+\.\d+\] ")),
 ]
-_BEFORE_KERNEL = {None, "GRUB", "Xen hypervisor", "Linux kernel"}
+_BEFORE_KERNEL = {None, "UEFI firmware", "shim", "UEFI shell", "GRUB", "GRUB error", "Xen hypervisor", "Linux kernel"}
+# Where a boot (re)starts: Xen's lines before them belong to an earlier boot.
+_BOOT_START = {"UEFI firmware", "GRUB"}
 _AFTER_XEN = {"Linux kernel", "initramfs", "systemd", "login prompt", "kernel panic"}
 
 
@@ -205,8 +217,10 @@ def console_lines(text):
 def boot_stage(text):
     """(stage, line): the boot stage of the last recognisable line of a serial console text, and that line.
 
-    Stages: "GRUB", "Xen hypervisor", "Linux kernel", "initramfs", "systemd", "login prompt", "shutdown",
-    "kernel panic", "Xen panic". The Linux stages after Xen's own lines (since the last GRUB) get
+    Stages: "UEFI firmware", "shim", "UEFI shell", "GRUB", "GRUB error", "Xen hypervisor", "Linux kernel",
+    "initramfs", "systemd", "login prompt", "shutdown", "kernel panic", "Xen panic". "GRUB error" stays until
+    something boots (GRUB's menu shown again after a refused entry waits for a key). The Linux stages after Xen's
+    own lines (since the last firmware or GRUB line) get
     " (dom0 under Xen)"; Xen's lines in between them do not count. ("no console output", "") for an empty
     console, ("unknown", last line) when no line is recognised.
     """
@@ -219,12 +233,17 @@ def boot_stage(text):
             if pattern.search(line):
                 if name == "Xen hypervisor" and xen and stage in _AFTER_XEN:
                     break  # Xen's own notes while its dom0 boots ("(XEN) PCI add device ...")
+                if name == "GRUB error" and (stage not in _BEFORE_KERNEL or stage == "GRUB error"
+                                             and not line.startswith("error: ")):
+                    break  # not GRUB's, or its summary after the error that said why
+                if name == "GRUB" and stage == "GRUB error":
+                    break  # the menu again after the failure: still failed, waiting for a key
                 if name == "kernel log":
                     if stage not in _BEFORE_KERNEL:
                         break
                     name = "Linux kernel"
                 stage, where = name, line
-                if name == "GRUB":
+                if name in _BOOT_START:
                     xen = False
                 elif name == "Xen hypervisor":
                     xen = True
