@@ -32,16 +32,15 @@ author:
   - xenhost maintainers (@xenhost)
 extends_documentation_fragment:
   - xenhost.dom0.root
+  - xenhost.dom0.attributes
+  - xenhost.dom0.attributes.facts
 attributes:
   check_mode:
     support: full
-    description: The module only reads; it behaves the same in check mode.
   diff_mode:
     support: none
-    description: Nothing is changed, so there is nothing to diff.
   facts:
     support: full
-    description: Sets C(ansible_facts.boot_firmware).
 notes:
   - "Secure Boot rule: C(on) when SecureBoot=1, SetupMode=0 and shim's validation is not disabled (no C(MokSBStateRT), or 0);
     C(off) when SecureBoot=0, SetupMode=1 (setup mode: no platform key, nothing is enforced), the firmware has no C(SecureBoot)

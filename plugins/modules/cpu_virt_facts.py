@@ -31,16 +31,15 @@ author:
   - xenhost maintainers (@xenhost)
 extends_documentation_fragment:
   - xenhost.dom0.root
+  - xenhost.dom0.attributes
+  - xenhost.dom0.attributes.facts
 attributes:
   check_mode:
     support: full
-    description: The module only reads; it behaves the same in check mode.
   diff_mode:
     support: none
-    description: Nothing is changed, so there is nothing to diff.
   facts:
     support: full
-    description: Sets C(ansible_facts.cpu_virt).
 notes:
   - "C(xen_capable) means Xen can run on this CPU at all, with paravirtualized (PV) guests at least: on x86 the C(pae) and
     C(64bit) checks pass; on aarch64 it is true because Xen supports Arm64 on every Armv8-A core (whether the firmware starts

@@ -43,16 +43,16 @@ author:
   - xenhost maintainers (@xenhost)
 extends_documentation_fragment:
   - xenhost.dom0.root
+  - xenhost.dom0.attributes
+  - xenhost.dom0.attributes.facts
 attributes:
   check_mode:
     support: full
     description: The module only reads; it behaves the same in check mode (the toolstack commands it runs only read).
   diff_mode:
     support: none
-    description: Nothing is changed, so there is nothing to diff.
   facts:
     support: full
-    description: Sets C(ansible_facts.xen).
 notes:
   - A kernel counts as dom0-capable when its C(/boot/config-<release>) has C(CONFIG_XEN_DOM0=y) (pvops kernels) or
     C(CONFIG_XEN_PRIVILEGED_GUEST=y) (the old xenified kernels such as RHEL 5's kernel-xen, which have no CONFIG_XEN_DOM0).
