@@ -354,6 +354,10 @@ def test_stage_command_reads_the_instance_console(tmp_path):
 def test_qemu_tuning_defaults_and_overrides():
     assert vm.tuning("amd64", "tcg", {}) == {"accel": "tcg", "mem": "3072", "smp": "2", "cache": "unsafe"}
     assert vm.tuning("i386", "tcg", {}) == {"accel": "tcg", "mem": "1024", "smp": "1", "cache": "unsafe"}
+    # q35 (UEFI firmwares): all RAM below 4 GB
+    assert vm.tuning("amd64", "tcg", {}, firmware="uefi")["mem"] == "2560"
+    assert vm.tuning("amd64", "tcg", {}, firmware="secure-boot")["mem"] == "2560"
+    assert vm.tuning("amd64", "tcg", {"XENHOST_QEMU_MEM": "3072"}, firmware="uefi")["mem"] == "3072"
     env = {"XENHOST_QEMU_ACCEL_OPTS": "thread=multi,tb-size=512", "XENHOST_QEMU_MEM": "4096",
            "XENHOST_QEMU_SMP": "1", "XENHOST_QEMU_CACHE": "writeback"}
     assert vm.tuning("amd64", "tcg", env) == {"accel": "tcg,thread=multi,tb-size=512", "mem": "4096", "smp": "1",
