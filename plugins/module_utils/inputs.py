@@ -207,6 +207,8 @@ RULES = {
     'xen_reboot_timeout': _int_between(60, 86400),
     'xen_reboot_msg': _matching(_MESSAGE_RE, "1 to 200 characters of letters, digits, blanks and . , : ; ( ) / _ + ' ! ? @ % = -"),
     'xen_reboot_test_command': _matching(_COMMAND_RE, 'a program and plain arguments, such as "uptime" (no shell syntax)'),
+    'xen_reboot_smoke_guest_timeout': _int_between(60, 3600),
+    'xen_reboot_smoke_guest_memory': _int_between(64, 4096),
 }
 
 

@@ -13,8 +13,10 @@ nothing.
 What runs: a PV guest with xl, and a PVH guest when Xen reports HVM (`xl info` virt_caps; PVH needs no device
 model); dom0's memory unchanged while a guest runs; no loop device left behind; no process in dom0 crashed
 while the guest ran (dom0's kernel log); a guest larger than the free memory is refused instead of
-ballooning dom0 (autoballoon off holds). Not here (not proven on a VM yet): HVM guests, guests through
-libvirt (xen_virt_manager), autostart across a dom0 reboot.
+ballooning dom0 (autoballoon off holds); with xen_virt_manager, the same guest defined, started and shut down
+through libvirt (`virsh -c xen:///`); where the inventory sets xenhost_test_guest_autostart, an /etc/xen/auto guest
+shut down cleanly by xendomains when dom0 reboots and started again after it. Not here: HVM guests (they need
+QEMU's device model; see tests/vm/README.md "Guests").
 """
 import os
 import re
@@ -133,7 +135,12 @@ class Guest:
     def check_backends(self, domid):
         """dom0's side: the vbd and the vif are connected (xenbus state 4), the vif is on the bridge."""
         # (xenstore, not `xl block-list`/`network-list`: the latter's header "Mac Addr." is two words)
-        for backend in ("vbd/%d/51712" % domid, "vif/%d/0" % domid):
+        # The disk's backend: blkback (vbd) for xl's phy disk, QEMU (qdisk) for the file disk libvirt writes.
+        disk = next(kind for kind in ("vbd", "qdisk")
+                    if self.host.run("xenstore-exists /local/domain/0/backend/%s/%d/51712" % (kind, domid)).rc == 0),
+                    None)
+        assert disk, "no vbd or qdisk backend for the guest's xvda in xenstore"
+        for backend in ("%s/%d/51712" % (disk, domid), "vif/%d/0" % domid):
             state = self.host.check_output("xenstore-read /local/domain/0/backend/%s/state" % backend)
             assert state == "4", (backend, state)
         assert self.host.file("/sys/class/net/%s/brif/vif%d.0" % (BRIDGE, domid)).exists
@@ -208,4 +215,84 @@ def test_guest_larger_than_free_memory_is_refused_without_ballooning_dom0(host, 
     assert result.rc != 0, result.stdout + result.stderr
     assert guest.name not in xl_domains(host)
     assert dom0_memory(host) == memory_before
+    guest.clean()
+
+
+def boot_id(host):
+    """This boot's id, or None while dom0 does not answer (testinfra's Ansible backend raises when unreachable)."""
+    try:
+        result = host.run("cat /proc/sys/kernel/random/boot_id")
+    except Exception:  # pylint: disable=broad-except
+        return None
+    return result.stdout.strip() if result.rc == 0 else None
+
+
+def reboot_dom0(host, timeout=900):
+    """Reboot dom0 the way a sysadmin would (systemd's orderly shutdown, which stops xendomains) and wait for it."""
+    before = boot_id(host)
+    assert before
+    host.run("systemd-run --on-active=2 --timer-property=AccuracySec=100ms systemctl reboot")
+    started = time.time()
+    wait_for("dom0 to come back from its reboot", lambda: boot_id(host) not in (None, before), timeout, every=10)
+    print("dom0 rebooted in %.0f s" % (time.time() - started))
+
+
+def test_autostart_guest_comes_back_after_dom0_reboot_and_was_shut_down_cleanly(host, tools):
+    """xendomains (enabled by xen_toolstack, XENDOMAINS_SAVE empty) shuts /etc/xen/auto guests down cleanly when dom0
+    goes down and starts them again when it is back: the guest's disk records boot 2 after shutdown 1."""
+    variables = host.ansible.get_variables()
+    if not variables.get("xenhost_test_guest_autostart"):
+        pytest.skip("autostart costs a dom0 reboot: run where xenhost_test_guest_autostart is set (README scenario table)")
+    assert host.service("xendomains").is_enabled
+    guest = Guest(host, "xenhost-auto", "pv")
+    link = "/etc/xen/auto/%s.cfg" % guest.name
+    host.run_expect([0], "mkdir -p /etc/xen/auto && ln -sf %s %s" % (guest.cfg, link))
+    try:
+        guest.capture("xl", "create", "-c", guest.cfg)
+        guest.wait_console("XENHOST-GUEST: ready")
+        guest.check_booted(boot=1)
+        reboot_dom0(host)
+        # xendomains starts it at boot; its /init records boot 2 on its disk.
+        wait_for("the guest to be started again by xendomains and record its boot",
+                 lambda: len(guest.records()) > 1 and guest.records()[1].startswith("boot 2 "), BOOT_TIMEOUT)
+        domains = xl_domains(host)
+        assert guest.name in domains, domains
+        assert domains[guest.name][2].strip("-") in ("r", "b"), domains[guest.name]
+        # Shut down cleanly (its poweroff ran) when dom0 went down, not destroyed.
+        assert guest.records()[2] == "shutdown 1", guest.records()
+        assert guest.records()[1].startswith("boot 2 token=%s nic=eth0 " % guest.token), guest.records()
+        host.run_expect([0], "timeout %d xl shutdown -w %s" % (SHUTDOWN_TIMEOUT, guest.name))
+        guest.check_shut_down_cleanly(shutdowns=2)
+    finally:
+        host.run("rm -f %s" % link)
+        host.run("xl destroy %s" % guest.name)
+    guest.clean()
+
+
+def test_libvirt_defines_starts_and_shuts_down_the_guest(host, tools):
+    """With xen_virt_manager: the same guest through libvirt's Xen driver, as virt-manager would define and start it
+    (its file disk served by QEMU's Xen disk backend, its interface on the bridge)."""
+    if not host.ansible.get_variables().get("xen_virt_manager_enabled"):
+        pytest.skip("this scenario does not enable xen_virt_manager (libvirt)")
+    virsh = "virsh -c xen:///"
+    guest = Guest(host, "xenhost-libvirt", "pv")
+    memory_before = dom0_memory(host)
+    host.run_expect([0], "%s define %s" % (virsh, guest.xml))
+    try:
+        assert "shut off" in host.check_output("%s domstate %s" % (virsh, guest.name))
+        guest.capture("virsh", "-c", "xen:///", "start", "--console", guest.name)
+        guest.wait_console("XENHOST-GUEST: ready")
+        assert host.check_output("%s domstate %s" % (virsh, guest.name)) == "running"
+        guest.check_booted()
+        domid = xl_domains(host)[guest.name][0]
+        guest.check_backends(domid)
+        assert dom0_memory(host) == memory_before
+        host.run_expect([0], "%s shutdown %s" % (virsh, guest.name))
+        wait_for("libvirt to see the guest shut off",
+                 lambda: "shut off" in host.check_output("%s domstate %s" % (virsh, guest.name)), SHUTDOWN_TIMEOUT)
+        guest.check_shut_down_cleanly()
+    finally:
+        host.run("%s destroy %s" % (virsh, guest.name))
+        host.run("%s undefine %s" % (virsh, guest.name))
+    assert guest.name not in host.check_output("%s list --all --name" % virsh).split()
     guest.clean()
