@@ -19,6 +19,10 @@ description:
     of C(/sys/hypervisor/properties/features).
   - The toolstack (C(xl info), C(xl list), or C(xm info), C(xm list)) is run only when O(root) is C(/) and the host is a dom0.
     Xen 4.5 and later have no xm/xend, so C(xl) is used; older Xen uses C(xm) while xend runs, else C(xl).
+  - On a dom0 it also tells whether the running hypervisor build is the one the next boot loads (C(hypervisor_reboot)): a Xen
+    security update installs a new C(/boot/xen-*.gz) that only a reboot runs. The builds are compared by their GNU build-id
+    (the running one from C(xl info) or C(/sys/hypervisor/properties/buildid), the image's from the ELF note in it), not by
+    version strings, which Debian's package versions and Xen's own do not share and which a patched rebuild does not change.
   - Point O(root) at an unpacked sosreport or supportconfig, or a test tree, to look at another machine's files.
   - With O(cpu_virt=true) it also returns C(ansible_facts.cpu_virt), exactly what M(xenhost.dom0.cpu_virt_facts) returns,
     in the same module call (one connection and one Python start on the target instead of two; on a live dom0 the
@@ -56,6 +60,13 @@ attributes:
 notes:
   - A kernel counts as dom0-capable when its C(/boot/config-<release>) has C(CONFIG_XEN_DOM0=y) (pvops kernels) or
     C(CONFIG_XEN_PRIVILEGED_GUEST=y) (the old xenified kernels such as RHEL 5's kernel-xen, which have no CONFIG_XEN_DOM0).
+  - C(hypervisor_reboot) reads at most the 4 newest C(/boot/xen-*.gz) / C(/boot/xen.gz-*) images, each at most 8 MiB
+    compressed and 16 MiB decompressed; a bigger or corrupt image is reported with an C(error), never read further.
+  - The image the next boot loads is taken to be the newest of them by version sort of the file name, which is the first
+    (default) Xen entry Debian's GRUB 2 C(20_linux_xen) writes. A boot menu that pins an older image is not followed, so
+    such a host reports C(required) although it would boot the running build again.
+  - Without a build-id (Xen before 4.7), the running build's compile date and compiler (C(/sys/hypervisor/compilation/))
+    are looked for as literal strings in the image (C(method=compile_info)).
   - A C(proc/sys/kernel/osrelease) naming anything but one file in C(boot/) (a slash, a NUL or other control character) gives
     C(kernel.config) and C(kernel.dom0_capable) null.
 seealso:
@@ -161,6 +172,57 @@ ansible_facts:
           elements: dict
           returned: always
           sample: [{release: 2.6.18-419.el5, dom0_capable: false}, {release: 2.6.18-419.el5xen, dom0_capable: true}]
+        hypervisor_reboot:
+          description:
+            - Whether the running hypervisor build is the one the next boot loads (a Xen update waiting for a reboot).
+          type: dict
+          returned: always
+          version_added: 0.2.0
+          contains:
+            status:
+              description:
+                - C(required) (the image the next boot loads is another build than the one running), C(current) (it is the
+                  running build), or C(unknown) (not a dom0, the running build has no identity, no image in C(/boot), or
+                  that image cannot be read).
+              type: str
+              sample: required
+            message:
+              description:
+                - One sentence; for C(required) C(reboot required (running <build>, installed <image>)), where the image
+                  is named by its Debian package and version when dpkg installed it.
+              type: str
+              sample: >-
+                reboot required (running Xen 4.17.5 (build-id 39a640e6f141), installed xen-hypervisor-4.17-amd64
+                4.17.5+80-g2d0e7bbc3a-1 (/boot/xen-4.17-amd64.gz, build-id 7c3e1f09a2b4))
+            method:
+              description:
+                - How the builds were compared - C(build_id) (GNU build-id), C(compile_info) (compile date and compiler found
+                  in the image; Xen without build-id) - or null when the running build has no identity.
+              type: str
+              sample: build_id
+            running:
+              description:
+                - The running build; null when the host is not a dom0. C(build_id) (hex) comes from C(xl info), else from
+                  C(/sys/hypervisor/properties/buildid) when that holds 20 bytes (C(build_id_source) says which);
+                  C(compile_date) and C(compiler) from C(/sys/hypervisor/compilation/), else C(xl info).
+              type: dict
+              sample: {version: 4.17.5, build_id: 39a640e6f1412319235087391df9f1c5e13ae920, build_id_source: xl info,
+                       compile_date: "Sat Nov 29 13:52:25 UTC 2025",
+                       compiler: "x86_64-linux-gnu-gcc (Debian 12.2.0-14+deb12u1) 12.2.0", method: build_id}
+            boot_image:
+              description: The first of C(images), the image the next boot loads; null when there is none.
+              type: dict
+              sample: {path: /boot/xen-4.17-amd64.gz, build_id: 39a640e6f1412319235087391df9f1c5e13ae920, holds_running: true,
+                       package: xen-hypervisor-4.17-amd64, package_version: 4.17.5+72-g01140da4e8-1, error: null}
+            images:
+              description:
+                - The hypervisor images in C(/boot) (C(xen-*.gz), C(xen.gz-*)), newest first, only on a dom0. C(path) as on
+                  the host; C(build_id) of its ELF note (null without one); C(holds_running) true, false or null (cannot tell);
+                  C(package) and C(package_version) from dpkg (null elsewhere); C(error) why it could not be read, else null.
+              type: list
+              elements: dict
+              sample: [{path: /boot/xen-4.20-amd64.gz, build_id: 576c0736b3e38388c5afe9aaccc43a18d514e88e, holds_running: false,
+                        package: xen-hypervisor-4.20-amd64, package_version: 4.20.4+63-g7abfd2bce2-0+deb13u1, error: null}]
     cpu_virt:
       description: What this CPU can carry for Xen; see M(xenhost.dom0.cpu_virt_facts) for its keys.
       returned: when O(cpu_virt=true)
@@ -175,13 +237,15 @@ ansible_facts:
 
 import os
 import platform
+import re
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.xenhost.dom0.plugins.module_utils.boot_firmware import gather as gather_boot_firmware
 from ansible_collections.xenhost.dom0.plugins.module_utils.cpu_virt import gather as gather_cpu_virt
 from ansible_collections.xenhost.dom0.plugins.module_utils.root_facts import (
-    ROOT_ARGUMENT_SPEC, checked_root, is_live_root, list_under, read_under,
+    ROOT_ARGUMENT_SPEC, checked_root, is_live_root, list_under, read_bytes_under, read_under,
 )
+from ansible_collections.xenhost.dom0.plugins.module_utils import xen_image
 from ansible_collections.xenhost.dom0.plugins.module_utils.xen_text import (
     choose_toolstack, guest_type, kernel_config_dom0, parse_capabilities,
     parse_xen_info, parse_xen_list, release_sort_key, running_process,
@@ -251,6 +315,52 @@ def kernel_facts(root):
     return {'release': release, 'dom0_capable': dom0_capable, 'config': config}, boot_kernels
 
 
+# Compressed images bigger than this are not read (xen_image.MAX_IMAGE_BYTES bounds them decompressed).
+MAX_COMPRESSED_IMAGE_BYTES = 8 * 1024 * 1024
+# A dpkg .list of a xen-hypervisor package names a few dozen files.
+MAX_DPKG_LIST_BYTES = 1024 * 1024
+DPKG_XEN_LIST = re.compile(r'^(xen-hypervisor-[^/:]+)(?::[^/]+)?\.list$')
+
+
+def dpkg_packages(root, paths):
+    """{path: (package, version)} for the images Debian's xen-hypervisor-* packages installed; empty elsewhere."""
+    lists = {}
+    for name in list_under(root, 'var/lib/dpkg/info') or ():
+        match = DPKG_XEN_LIST.match(name)
+        if match:
+            lists[match.group(1)] = read_under(root, 'var/lib/dpkg/info/' + name, limit=MAX_DPKG_LIST_BYTES)
+    if not lists:
+        return {}
+    status = read_under(root, 'var/lib/dpkg/status')
+    owners = {}
+    for path in paths:
+        package = xen_image.dpkg_owner(lists, path)
+        if package:
+            owners[path] = (package, xen_image.dpkg_version(status, package))
+    return owners
+
+
+def hypervisor_reboot(root, role, version, info):
+    """ansible_facts.xen.hypervisor_reboot: is the running Xen build the one the next boot loads?"""
+    if role != 'dom0':
+        return xen_image.decide(role, None, [])
+    running = xen_image.running_build(
+        version, xl_build_id=info.get('build_id'),
+        sysfs_build_id=read_bytes_under(root, 'sys/hypervisor/properties/buildid', limit=4096),
+        compile_date=read_under(root, 'sys/hypervisor/compilation/compile_date', limit=4096) or info.get('cc_compile_date'),
+        compiler=read_under(root, 'sys/hypervisor/compilation/compiler', limit=4096) or info.get('cc_compiler'))
+    names = xen_image.image_names(list_under(root, 'boot'))[:xen_image.MAX_IMAGES]
+    packages = dpkg_packages(root, ['/boot/' + name for name in names]) if names else {}
+    images = []
+    for name in names:
+        data, error = xen_image.decompress(read_bytes_under(root, 'boot/' + name, limit=MAX_COMPRESSED_IMAGE_BYTES),
+                                           xen_image.MAX_IMAGE_BYTES)
+        package, package_version = packages.get('/boot/' + name, (None, None))
+        images.append(xen_image.image_entry('/boot/' + name, data, error, running, package, package_version))
+        data = None
+    return xen_image.decide(role, running, images)
+
+
 def toolstack_virt_caps(module, tool, info):
     """Xen's virt_caps for cpu_virt: from the `xl info` already run, else as cpu_virt_facts reads them."""
     if tool == 'xl':
@@ -299,6 +409,7 @@ def gather(module, root):
         'domains': domains,
         'kernel': kernel,
         'boot_kernels': boot_kernels,
+        'hypervisor_reboot': hypervisor_reboot(root, role, version, info),
     }
     return facts
 

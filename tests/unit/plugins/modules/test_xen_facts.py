@@ -32,6 +32,17 @@ def no_commands(monkeypatch):
 
 
 DEBIAN12_CAPABILITIES = ['xen-3.0-x86_64', 'hvm-3.0-x86_32', 'hvm-3.0-x86_32p', 'hvm-3.0-x86_64']
+NOT_DOM0 = {'status': 'unknown', 'message': 'not a Xen dom0: nothing to compare', 'method': None, 'running': None,
+            'boot_image': None, 'images': []}
+
+
+def unidentified(version):
+    """hypervisor_reboot of a dom0 tree without build-id or compile information (the trees under facts/hosts/)."""
+    return {'status': 'unknown', 'method': None, 'boot_image': None, 'images': [],
+            'message': 'the running Xen build cannot be identified: no build-id (xl info, /sys/hypervisor/properties/buildid) '
+                       'and no compile date and compiler',
+            'running': {'version': version, 'build_id': None, 'build_id_source': None, 'compile_date': None, 'compiler': None,
+                        'method': None}}
 
 
 def on_xen(host, role, guest_type, version, capabilities, release, boot):
@@ -47,6 +58,7 @@ def on_xen(host, role, guest_type, version, capabilities, release, boot):
         'domains': [],
         'kernel': {'release': release, 'dom0_capable': True, 'config': os.path.join(HOSTS, host, 'boot', 'config-' + release)},
         'boot_kernels': [{'release': r, 'dom0_capable': capable} for r, capable in boot],
+        'hypervisor_reboot': unidentified(version) if role == 'dom0' else NOT_DOM0,
     }
 
 
@@ -107,7 +119,8 @@ def test_empty_root(tmp_path, facts_of):
     facts = facts_of(str(tmp_path))
     assert facts == {'running': False, 'role': 'none', 'guest_type': None, 'version': None, 'capabilities': [],
                      'toolstack': None, 'info': {}, 'domains': [],
-                     'kernel': {'release': None, 'dom0_capable': None, 'config': None}, 'boot_kernels': []}
+                     'kernel': {'release': None, 'dom0_capable': None, 'config': None}, 'boot_kernels': [],
+                     'hypervisor_reboot': NOT_DOM0}
 
 
 def test_bad_root_fails_clearly(tmp_path, run_module):
