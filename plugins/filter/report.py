@@ -299,6 +299,10 @@ def _xen_warnings(xen):
     if xen.get('role') != 'dom0' and known and not [k for k in known if k.get('dom0_capable')]:
         warnings.append('no installed kernel can run as dom0 (no CONFIG_XEN_DOM0 or CONFIG_XEN_PRIVILEGED_GUEST in /boot/config-*): '
                         'one must be installed (on RHEL/CentOS 5 kernel-xen, which the xen_packages role installs)')
+    # xen_facts' hypervisor_reboot (module_utils/xen_image.py): a Xen update installed but not running yet.
+    pending = _mapping(xen.get('hypervisor_reboot'))
+    if xen.get('role') == 'dom0' and pending.get('status') == 'required':
+        warnings.append(to_text(pending.get('message') or 'reboot required: the installed Xen is not the running one'))
     return warnings
 
 

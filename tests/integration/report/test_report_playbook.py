@@ -30,7 +30,7 @@ HOSTILE_MODEL = 'Intel(R) Xeon(R) CPU <script>alert("x")</script> & <img src=x o
 EXPECTED_ORDER = [
     'aarch64-cortex-a72', 'core2-e8400-vmx', 'dead-host', 'hostile-model', 'kvm-guest-skylake', 'missing-tree',
     'opteron-2218-2socket', 'pentium4-northwood', 'pentium-m-dothan', 'ppc64le-power9', 's390x-z14',
-    'uefi-secure-boot-xeon', 'xen-dom0-debian12', 'xen-dom0-rhel5', 'xen-domu-pv-debian12',
+    'uefi-secure-boot-xeon', 'xen-dom0-debian12', 'xen-dom0-rhel5', 'xen-dom0-update-pending', 'xen-domu-pv-debian12',
 ]
 
 
@@ -109,7 +109,7 @@ def report(tmp_path_factory):
 def test_one_row_per_host_sorted_by_name(report):
     assert report['header'] == HEADERS
     assert [row['Host'] for row in report['rows']] == EXPECTED_ORDER
-    assert ('for 15 host(s):\n1 unreachable, 1 error, 4 not ready, 1 ready (32-bit Xen only), 2 ready (PV only), 6 ready.'
+    assert ('for 16 host(s):\n1 unreachable, 1 error, 4 not ready, 1 ready (32-bit Xen only), 2 ready (PV only), 7 ready.'
             in report['markdown'])
 
 
@@ -142,6 +142,17 @@ def test_xen_dom0_rows_take_hvm_from_xen(report):
     rhel5 = report['by_host']['xen-dom0-rhel5']
     assert (rhel5['HVM source'], rhel5['Xen'], rhel5['Verdict']) == ('xen', 'dom0 3.1.2-419.el5', 'ready')
     assert rhel5['CPU'].endswith('(x86_64, 8 CPUs, 2 sockets)')
+
+
+def test_dom0_waiting_for_a_xen_update_says_reboot_required(report):
+    """hosts/xen-dom0-update-pending: Debian 12's Xen 4.17.5 runs, a later build of it is in /boot (other build-id)."""
+    row = report['by_host']['xen-dom0-update-pending']
+    assert (row['Xen'], row['Verdict']) == ('dom0 4.17.5', 'ready')
+    assert row['Reasons'] == (
+        'warning: reboot required (running Xen 4.17.5 (build-id 39a640e6f141), installed xen-hypervisor-4.17-amd64 '
+        '4.17.5+80-g2d0e7bbc3a-1 (/boot/xen-4.17-amd64.gz, build-id 7c3e1f09a2b4))')
+    # The dom0 that runs what is installed (its tree has no image, so that is unknown) carries no such warning.
+    assert 'reboot required' not in report['by_host']['xen-dom0-debian12']['Reasons']
 
 
 def test_other_verdicts(report):
