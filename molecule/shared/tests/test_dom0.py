@@ -79,6 +79,21 @@ def test_xen_facts_say_dom0(host):
     assert 0 in [domain.get("id", domain.get("domid")) for domain in xen["domains"]], xen["domains"]
 
 
+def test_xen_facts_find_the_running_build_in_the_installed_image(host):
+    """hypervisor_reboot: the build-id Xen reports is the note of the /boot image GRUB booted, so nothing waits.
+
+    Fails when the check cannot identify the running build or does not find it in the image (status unknown or
+    required), not only when it says required: a check that never matches would otherwise pass here."""
+    fact = module(host, "xen_facts")["ansible_facts"]["xen"]["hypervisor_reboot"]
+    build_id = re.search(r"^build_id\s*:\s*([0-9a-f]+)\s*$", host.check_output("xl info"), re.M).group(1)
+    assert (fact["status"], fact["method"]) == ("current", "build_id"), fact
+    assert fact["running"]["build_id"] == build_id, fact
+    image = "/boot/xen-%s-amd64.gz" % XEN_OF_DEBIAN[debian_major(host)]
+    assert (fact["boot_image"]["path"], fact["boot_image"]["build_id"], fact["boot_image"]["holds_running"]) == (
+        image, build_id, True), fact
+    assert fact["boot_image"]["package"] == "xen-hypervisor-%s-amd64" % XEN_OF_DEBIAN[debian_major(host)], fact
+
+
 def test_boot_facts_say_how_the_vm_boots(host):
     """boot_facts inside the dom0, against the firmware the scenario gave the VM (xenhost_test_boot_mode, default
     bios) and sysfs read directly. Under Xen, Linux sees /sys/firmware/efi only when Xen itself was started through
