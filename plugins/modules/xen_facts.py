@@ -19,7 +19,7 @@ description:
     of C(/sys/hypervisor/properties/features).
   - The toolstack (C(xl info), C(xl list), or C(xm info), C(xm list)) is run only when O(root) is C(/) and the host is a dom0.
     Xen 4.5 and later have no xm/xend, so C(xl) is used; older Xen uses C(xm) while xend runs, else C(xl).
-  - On a dom0 it also tells whether the running hypervisor build is the one the next boot loads (C(hypervisor_reboot)): a Xen
+  - On a dom0 it also tells whether the running hypervisor build is the one the next boot loads (C(hypervisor_reboot)) - a Xen
     security update installs a new C(/boot/xen-*.gz) that only a reboot runs. The builds are compared by their GNU build-id
     (the running one from C(xl info) or C(/sys/hypervisor/properties/buildid), the image's from the ELF note in it), not by
     version strings, which Debian's package versions and Xen's own do not share and which a patched rebuild does not change.

@@ -6,7 +6,9 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import binascii
 import gzip
+import importlib.util
 import os
 import shutil
 import time
@@ -19,6 +21,9 @@ from ansible_collections.xenhost.dom0.plugins.module_utils import xen_image
 from ansible_collections.xenhost.dom0.plugins.modules import xen_facts
 
 TREES = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtures', 'xen_image')
+_SPEC = importlib.util.spec_from_file_location('xen_image_fixtures', os.path.join(TREES, 'make_fixtures.py'))
+make = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(make)
 BOOKWORM_ID = '39a640e6f1412319235087391df9f1c5e13ae920'
 
 
@@ -28,14 +33,19 @@ def facts_module():
     return xen_facts
 
 
-def tree(tmp_path, name):
+def tree(tmp_path, name, sysfs_build_id=True):
+    """A copy of a fixture tree with its raw sys/hypervisor/properties/buildid (make_fixtures.SYSFS_BUILD_IDS) written."""
     root = str(tmp_path / name)
     shutil.copytree(os.path.join(TREES, name), root)
+    if sysfs_build_id and name in make.SYSFS_BUILD_IDS:
+        os.makedirs(os.path.join(root, 'sys', 'hypervisor', 'properties'))
+        with open(os.path.join(root, 'sys', 'hypervisor', 'properties', 'buildid'), 'wb') as handle:
+            handle.write(binascii.unhexlify(make.SYSFS_BUILD_IDS[name]))
     return root
 
 
-def test_debian12_current_exact(facts_of):
-    fact = facts_of(os.path.join(TREES, 'debian12-current'), check_mode=True)['hypervisor_reboot']
+def test_debian12_current_exact(tmp_path, facts_of):
+    fact = facts_of(tree(tmp_path, 'debian12-current'), check_mode=True)['hypervisor_reboot']
     image = {'path': '/boot/xen-4.17-amd64.gz', 'build_id': BOOKWORM_ID, 'holds_running': True,
              'package': 'xen-hypervisor-4.17-amd64', 'package_version': '4.17.5+72-g01140da4e8-1', 'error': None}
     assert fact == {
@@ -59,13 +69,20 @@ def test_debian12_current_exact(facts_of):
     ('rhel5-compile-info', 'current', 'compile_info',
      'the running Xen 3.1.2-419.el5 (built Tue Sep 20 09:41:44 EDT 2016) is the installed (/boot/xen.gz-2.6.18-419.el5)'),
 ])
-def test_trees(name, status, method, message, facts_of):
-    fact = facts_of(os.path.join(TREES, name))['hypervisor_reboot']
+def test_trees(name, status, method, message, tmp_path, facts_of):
+    fact = facts_of(tree(tmp_path, name))['hypervisor_reboot']
     assert (fact['status'], fact['method'], fact['message']) == (status, method, message)
 
 
-def test_upgraded_tree_says_where_the_running_build_is(facts_of):
-    fact = facts_of(os.path.join(TREES, 'debian13-upgraded'))['hypervisor_reboot']
+def test_trees_in_git_without_the_sysfs_file_fall_back_to_compile_info(facts_of):
+    """The same decisions from the compile date and compiler the trees also carry (a sosreport without buildid)."""
+    for name, status in (('debian12-current', 'current'), ('debian12-update-pending', 'required'), ('debian13-upgraded', 'required')):
+        fact = facts_of(os.path.join(TREES, name))['hypervisor_reboot']
+        assert (fact['status'], fact['method'], fact['running']['build_id']) == (status, 'compile_info', None), name
+
+
+def test_upgraded_tree_says_where_the_running_build_is(tmp_path, facts_of):
+    fact = facts_of(tree(tmp_path, 'debian13-upgraded'))['hypervisor_reboot']
     assert [(i['path'], i['holds_running']) for i in fact['images']] == [
         ('/boot/xen-4.20-amd64.gz', False), ('/boot/xen-4.17-amd64.gz', True)]
 
@@ -79,8 +96,7 @@ def test_rhel5_tree_with_another_compile_date_requires_a_reboot(tmp_path, facts_
 
 def test_live_dom0_takes_the_build_id_from_xl_info(tmp_path, monkeypatch, facts_of):
     """Without the sysfs file (Linux before 4.12, or no access), the build_id line of `xl info` identifies the build."""
-    root = tree(tmp_path, 'debian12-update-pending')
-    os.remove(os.path.join(root, 'sys', 'hypervisor', 'properties', 'buildid'))
+    root = tree(tmp_path, 'debian12-update-pending', sysfs_build_id=False)
     real_realpath = os.path.realpath
     info = 'xen_major : 4\nxen_minor : 17\nxen_extra : .5\nbuild_id : 7c3e1f09a2b45d6e8f0a1b2c3d4e5f6071829304\n'
     outputs = {('/usr/sbin/xl', 'info'): (0, info, ''), ('/usr/sbin/xl', 'list'): (0, '', '')}
@@ -97,7 +113,6 @@ def test_domu_and_plain_hosts_are_unknown(tmp_path, facts_of):
     root = tree(tmp_path, 'debian12-current')
     with open(os.path.join(root, 'proc', 'xen', 'capabilities'), 'w') as handle:
         handle.write('')
-    os.remove(os.path.join(root, 'sys', 'hypervisor', 'properties', 'buildid'))
     fact = facts_of(root)['hypervisor_reboot']
     assert (fact['status'], fact['message'], fact['images']) == ('unknown', 'not a Xen dom0: nothing to compare', [])
 
