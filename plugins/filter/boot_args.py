@@ -34,7 +34,7 @@ def merge_boot_args(current, wanted):
     return merge_args(to_text(current), tokens)
 
 
-def xen_cfg_plan(text, wanted, trial=False, proven=False, panic_seconds=0):
+def xen_cfg_plan(text, wanted, trial=False, proven=False, panic_seconds=0, fallback=True):
     """The lines xen_bootloader sets in xen.cfg (module_utils/grub2_defaults.plan), or {'error': why} when unsafe."""
     if not isinstance(text, string_types):
         raise AnsibleFilterError('xen_cfg_plan expects the text of xen.cfg, got %s' % type(text).__name__)
@@ -45,7 +45,8 @@ def xen_cfg_plan(text, wanted, trial=False, proven=False, panic_seconds=0):
     if errors:
         return {'error': 'refused hypervisor options: %s' % '; '.join(errors)}
     try:
-        return plan(to_text(text), [to_text(w) for w in wanted], bool(trial), bool(proven), int(panic_seconds))
+        return plan(to_text(text), [to_text(w) for w in wanted], bool(trial), bool(proven), int(panic_seconds),
+                    bool(fallback))
     except SettingError as e:
         return {'error': to_text(e)}
 

@@ -22,6 +22,17 @@ What GRUB does, and what this follows:
 * Paths are relative to GRUB's root device.  With a separate /boot partition
   they lack the ``/boot`` prefix, so a file is looked up as ``root + path``
   and then ``root + /boot + path``.
+* ``fallback`` (normal/menu.c, grub_menu_execute_with_fallback, GRUB 2.06 and
+  2.12) is read only after an entry GRUB booted by itself (its timeout ran out)
+  returned: any entry that ends without a loaded kernel (``multiboot2`` or
+  ``linux`` failed: file missing, corrupt, refused by Secure Boot) or whose
+  ``boot`` failed.  Its value is a list of top-level menu NUMBERS
+  (get_and_remove_first_entry_number uses strtoul: no titles, ids or ``>``
+  paths); a submenu number runs that submenu with timeout 0 and its ``default``
+  unset, so it boots the submenu's first entry.  Without it GRUB prints
+  "Failed to boot both default and fallback entries." and shows its menu with
+  no timeout.  xen_bootloader's /etc/grub.d/01_xenhost_fallback sets it from
+  grubenv's TRIAL_FALLBACK_VAR while a one-time entry boots (boot_once).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -44,6 +55,9 @@ _INDEX_RE = re.compile(r'[0-9]+\Z')
 # Debian's /etc/grub.d/00_header (2.06) checks with grub-probe before it enables recordfail.
 UNWRITABLE_ABSTRACTIONS = ('diskfilter', 'lvm')
 UNWRITABLE_FS = ('btrfs', 'cpiofs', 'newc', 'odc', 'romfs', 'squash4', 'tarfs', 'zfs')
+# The grubenv variable xen_bootloader sets, with next_entry, to the menu number GRUB falls back to when it cannot
+# load the one-time entry (roles/xen_bootloader/files/01_xenhost_fallback copies it into GRUB's 'fallback').
+TRIAL_FALLBACK_VAR = 'xenhost_trial_fallback'
 
 
 class Grub2ParseError(Exception):
@@ -468,6 +482,7 @@ def describe(config, root='/', exists=None, default=None, env=None):
         'resolved_title': None,
         'resolved_path': None,
         'resolved_id': None,
+        'resolved_index_path': None,
         'is_xen': False,
         'files_exist': False,
         'missing_files': [],
@@ -475,14 +490,16 @@ def describe(config, root='/', exists=None, default=None, env=None):
     if item is not None and item.kind == 'menuentry':
         ok, missing = check_files(item, root, exists)
         result.update(resolved_title=item.title, resolved_path=item.path, resolved_id=item.id,
-                      is_xen=item.xen, files_exist=ok, missing_files=missing)
+                      resolved_index_path=item.index_path, is_xen=item.xen, files_exist=ok, missing_files=missing)
     elif item is not None:
-        result.update(resolved_title=item.title, resolved_path=item.path, resolved_id=item.id)
+        result.update(resolved_title=item.title, resolved_path=item.path, resolved_id=item.id,
+                      resolved_index_path=item.index_path)
     return {
         'entries': entries,
         'xen_entries': [e['path'] for e in entries if e['xen']],
         'default': result,
         'blscfg': config.uses_blscfg,
+        'trial_fallback': env.get(TRIAL_FALLBACK_VAR) or None,
     }
 
 
@@ -508,18 +525,46 @@ def _first_xen_entry(facts):
     return (top or xen or [None])[0]
 
 
+def fallback_target(facts):
+    """Where GRUB's ``fallback`` can send a one-time boot GRUB cannot load: (number, entry) or (None, None).
+
+    facts: describe()'s result. ``fallback`` takes top-level numbers only, so the number is the permanent default's
+    top-level item; for a default inside a submenu GRUB then boots that submenu's first entry (first entries all the
+    way down), which is the entry returned. None when that entry boots Xen, is missing files or does not exist (then
+    GRUB would not come back by itself either).
+    """
+    default = facts['default']
+    if not default['found'] or not default['resolved_index_path']:
+        return None, None
+    top = default['resolved_index_path'].split('>')[0]
+    if not _INDEX_RE.match(top):
+        return None, None
+    path = default['resolved_index_path']
+    if '>' in path:
+        first = re.compile(r'%s(?:>0)+\Z' % re.escape(top))
+        path = next((e['index_path'] for e in facts['entries'] if first.match(e['index_path'])), None)
+    entry = next((e for e in facts['entries'] if e['index_path'] == path), None)
+    if entry is None or entry['xen'] or not entry['files_exist']:
+        return None, None
+    return top, entry
+
+
 def boot_plan(facts, trial, next_entry=None, unwritable_reason=None, menu='grub.cfg'):
     """What xen_bootloader does with a generated menu: the one decision, with its error messages.
 
     facts: describe()'s result for the menu as it is now. trial: boot Xen once (next_entry) and keep the
     permanent default, or make Xen the permanent default. Returns
-    {mode: 'trial'|'permanent', xen_entry, fallback, next_entry, set_next_entry, errors}. A trial is needed only
-    while the permanent default is not Xen; errors stop the role before anyone reboots.
+    {mode: 'trial'|'permanent', xen_entry, fallback, next_entry, set_next_entry, fallback_index, fallback_boots,
+    fallback_setting, set_fallback_index, errors}. A trial is needed only while the permanent default is not Xen; errors stop the role
+    before anyone reboots. fallback_index (a trial only): the menu number for grubenv's TRIAL_FALLBACK_VAR, so GRUB
+    boots fallback_boots (an entry of describe()) instead of waiting in its menu when it cannot load the Xen entry;
+    fallback_setting: that as grub-editenv's name=value; set_fallback_index: grubenv holds another value now.
     """
     errors = []
     default = facts['default']
     xen = _first_xen_entry(facts)
     plan = {'mode': 'permanent', 'xen_entry': xen, 'fallback': None, 'next_entry': None, 'set_next_entry': False,
+            'fallback_index': None, 'fallback_boots': None, 'fallback_setting': None, 'set_fallback_index': False,
             'errors': errors}
     if xen is None:
         errors.append('%s has no Xen hypervisor entry, so this host would not boot Xen. Check that /boot/xen-*.gz exists'
@@ -532,6 +577,11 @@ def boot_plan(facts, trial, next_entry=None, unwritable_reason=None, menu='grub.
         plan['fallback'] = default['resolved_title']
         plan['next_entry'] = xen['id'] or xen['path']
         plan['set_next_entry'] = next_entry != plan['next_entry']
+        plan['fallback_index'], plan['fallback_boots'] = fallback_target(facts)
+        if plan['fallback_index'] is not None:
+            plan['fallback_setting'] = '%s=%s' % (TRIAL_FALLBACK_VAR, plan['fallback_index'])
+        plan['set_fallback_index'] = (plan['fallback_index'] is not None
+                                      and facts.get('trial_fallback') != plan['fallback_index'])
         if not xen['files_exist']:
             errors.append('The Xen entry "%s" names files that do not exist: %s. Reinstall the kernel or hypervisor'
                           ' package, or run update-initramfs -u, then update-grub.'

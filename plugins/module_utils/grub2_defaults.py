@@ -89,8 +89,21 @@ def _key(option):
     return option.split('=', 1)[0]
 
 
-def plan(text, wanted, trial=False, proven=False, panic_seconds=0):
-    """The lines to set in xen.cfg: {'cmdline', 'managed', 'override', 'linux_xen', 'current', 'merged', 'trial'}.
+def fallback_script_state(trial, fallback):
+    """What xen_bootloader does with /etc/grub.d/01_xenhost_fallback: 'present', 'absent' or None (leave it).
+
+    trial: a trial boot is due (plan()'s 'trial'). fallback: xen_bootloader_grub2_fallback. The script is installed
+    with a trial, whose reboot is due anyway, and then stays (it does nothing outside a trial): installing it on a
+    host with nothing else to do would change grub.cfg, and a changed grub.cfg asks xen_reboot for a reboot.
+    """
+    if not fallback:
+        return 'absent'
+    return 'present' if trial else None
+
+
+def plan(text, wanted, trial=False, proven=False, panic_seconds=0, fallback=True):
+    """The lines to set in xen.cfg: {'cmdline', 'managed', 'override', 'linux_xen', 'current', 'merged', 'trial',
+    'fallback_script'}.
 
     wanted: the hypervisor options the role asks for (already valid).
     trial: the first boot with these options is to be a one-time trial. proven: the host runs as dom0 now, under
@@ -99,6 +112,7 @@ def plan(text, wanted, trial=False, proven=False, panic_seconds=0):
     panic_seconds > 0: dom0's kernel line gets panic=N in Xen boots only (GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT,
     which 20_linux_xen uses instead of GRUB_CMDLINE_LINUX_DEFAULT; it is set to that plus panic=N, so the native
     options still apply). linux_xen is None when panic_seconds is 0 (the line is removed).
+    fallback: GRUB 2 may fall back by itself from a trial entry it cannot load (fallback_script_state).
     Raises SettingError when the current setting cannot be read exactly.
     """
     current, line = read_assignment(text, CMDLINE_VAR)
@@ -122,4 +136,5 @@ def plan(text, wanted, trial=False, proven=False, panic_seconds=0):
         'override': '%s=%d' % (OVERRIDE_VAR, 0 if in_trial else 1),
         'linux_xen': linux_xen,
         'trial': in_trial,
+        'fallback_script': fallback_script_state(in_trial, fallback),
     }

@@ -205,6 +205,9 @@ default:
     resolved_id:
       description: Its id.
       type: str
+    resolved_index_path:
+      description: Its numeric path, for example C(0) or C(1>2).
+      type: str
     is_xen:
       description: Whether that entry boots Xen.
       type: bool
@@ -215,6 +218,12 @@ default:
       description: Its files that were not found.
       type: list
       elements: str
+trial_fallback:
+  description:
+    - C(xenhost_trial_fallback) from grubenv (set by C(xenhost.dom0.xen_bootloader) for a trial boot, cleared at that
+      boot by its C(/etc/grub.d/01_xenhost_fallback)), or null.
+  returned: always
+  type: str
 plan:
   description: With O(plan) - what to do next, and why not.
   returned: when O(plan) is given
@@ -234,6 +243,22 @@ plan:
       type: str
     set_next_entry:
       description: Whether C(grubenv) holds another C(next_entry) now.
+      type: bool
+    fallback_index:
+      description:
+        - In a trial, the menu number GRUB's C(fallback) gets while it boots the Xen entry, so that GRUB boots the
+          permanent default when it cannot load the Xen entry. C(fallback) takes top-level numbers only - for a
+          default inside a submenu it is the submenu's, and GRUB boots that submenu's first entry.
+        - Null when that entry would boot Xen or misses files (GRUB would then not come back by itself).
+      type: str
+    fallback_boots:
+      description: In a trial, the entry (as in RV(entries)) GRUB boots through RV(plan.fallback_index), or null.
+      type: dict
+    fallback_setting:
+      description: In a trial, RV(plan.fallback_index) as C(grub-editenv)'s C(xenhost_trial_fallback=N), or null.
+      type: str
+    set_fallback_index:
+      description: Whether C(grubenv) holds another C(xenhost_trial_fallback) now.
       type: bool
     errors:
       description: Why rebooting now would not boot Xen or would not come back; empty when it is safe.

@@ -159,3 +159,67 @@ def test_grubenv_and_path_helpers():
     assert env == {'saved_entry': 'a\\b>c', 'next_entry': ''}
     assert g2.split_path('A>>B>C') == ['A>B', 'C']
     assert g2.expand('${saved_entry}', {}) == ''
+
+
+# GRUB's 'fallback' (normal/menu.c, grub_menu_execute_with_fallback) takes top-level menu numbers only.
+# Debian 12's menu: 0 Debian GNU/Linux, 1 Advanced options (submenu), 2 Xen entry, 3 Xen submenu.
+@pytest.mark.parametrize('default, index, boots', [
+    ('0', '0', 'Debian GNU/Linux'),
+    ('', '0', 'Debian GNU/Linux'),                              # GRUB_DEFAULT unset or empty saved_entry: item 0
+    ('gnulinux-simple-3f6c1b0e-8d7a-4a52-b1c9-6e2d0f4a9b17', '0', 'Debian GNU/Linux'),
+    # Inside a submenu: GRUB can only be sent to the submenu, whose first entry it boots (the newest kernel).
+    ('1>2', '1', 'Debian GNU/Linux, with Linux 6.1.0-28-amd64'),
+    ('Advanced options for Debian GNU/Linux>Debian GNU/Linux, with Linux 6.1.0-27-amd64', '1',
+     'Debian GNU/Linux, with Linux 6.1.0-28-amd64'),
+])
+def test_fallback_target_is_a_top_level_number(default, index, boots):
+    facts = describe('debian12_xen_grub.cfg', default=default)
+    number, entry = g2.fallback_target(facts)
+    assert (number, entry['title']) == (index, boots)
+    plan = g2.boot_plan(facts, trial=True)
+    assert plan['mode'] == 'trial' and plan['errors'] == []
+    assert plan['fallback_index'] == index and plan['fallback_boots']['title'] == boots
+    assert plan['fallback_setting'] == 'xenhost_trial_fallback=' + index
+    assert plan['set_fallback_index'] is True
+
+
+def test_fallback_index_already_in_grubenv_is_no_change():
+    facts = describe('debian12_xen_grub.cfg', default='0', env_name=None)
+    facts['trial_fallback'] = '0'
+    assert g2.boot_plan(facts, trial=True)['set_fallback_index'] is False
+    facts['trial_fallback'] = '1'
+    assert g2.boot_plan(facts, trial=True)['set_fallback_index'] is True
+
+
+def test_grubenv_value_is_read():
+    config = g2.parse(fixture('debian12_xen_grub.cfg'))
+    env = g2.parse_grubenv('# GRUB Environment Block\nnext_entry=x\nxenhost_trial_fallback=2\n' + '#' * 900)
+    assert g2.describe(config, env=env)['trial_fallback'] == '2'
+    assert g2.describe(config, env={})['trial_fallback'] is None
+    assert g2.describe(config, env={'xenhost_trial_fallback': ''})['trial_fallback'] is None
+
+
+def test_no_fallback_to_a_xen_entry_or_missing_files():
+    # The permanent default boots Xen: no trial, no fallback number.
+    plan = g2.boot_plan(describe('debian12_xen_grub.cfg', default='2'), trial=True)
+    assert plan['mode'] == 'permanent' and plan['fallback_index'] is None and plan['fallback_setting'] is None
+    # A submenu whose first entry is missing files: GRUB would not come back there either.
+    facts = describe('debian12_xen_grub.cfg', default='1>2', exists=lambda p: '6.1.0-28' not in p)
+    assert g2.fallback_target(facts) == (None, None)
+    # Not found: GRUB boots item 0, and the trial is refused anyway.
+    facts = describe('debian12_xen_grub.cfg', default='No such entry')
+    assert g2.fallback_target(facts) == (None, None)
+    # Only the first entries of a submenu are what GRUB boots: a Xen submenu's are Xen.
+    facts = describe('debian12_xen_grub.cfg', default='3>0>2')
+    assert g2.fallback_target(facts) == (None, None)
+
+
+def test_fallback_script_sets_the_variable_this_module_names():
+    path = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'roles', 'xen_bootloader', 'files',
+                        '01_xenhost_fallback')
+    with open(path) as handle:
+        text = handle.read()
+    assert 'set fallback="${%s}"' % g2.TRIAL_FALLBACK_VAR in text
+    assert 'save_env %s' % g2.TRIAL_FALLBACK_VAR in text
+    # sh prints the GRUB script through a quoted here-document: nothing in it is expanded at update-grub.
+    assert "cat <<'GRUB'\n" in text and text.rstrip().endswith('\nGRUB')

@@ -138,3 +138,16 @@ def test_boot_plan_permanent_needs_a_xen_default():
 def test_non_ascii_digits_are_not_indexes():
     facts = _facts('\u0663')  # ARABIC-INDIC DIGIT THREE: GRUB would not read it as entry 3
     assert facts['default']['found'] is False
+
+
+@pytest.mark.parametrize('trial, fallback, state', [
+    (True, True, 'present'),    # installed with a trial, whose reboot is due anyway
+    (False, True, None),        # left as it is: installing it alone would change grub.cfg and ask for a reboot
+    (True, False, 'absent'),
+    (False, False, 'absent'),
+])
+def test_fallback_script_comes_with_a_trial_and_goes_when_asked(trial, fallback, state):
+    assert gd.fallback_script_state(trial, fallback) == state
+    assert gd.plan('', [], trial=trial, fallback=fallback)['fallback_script'] == state
+    # A host that runs as dom0 with every option has no trial due: the script is left alone.
+    assert gd.plan('', [], trial=True, proven=True, fallback=fallback)['fallback_script'] == (None if fallback else 'absent')
