@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 
-from .conftest import REPO, run_playbook
+from .conftest import REPO, render, role_vars, run_playbook
 
 GRUB_FIXTURES = os.path.join(REPO, 'tests', 'unit', 'fixtures', 'grub')
 # As xen_bootloader leaves Debian's xen.cfg (without trial, nothing asked for).
@@ -42,7 +42,32 @@ def _host(tmp_path, update_script):
     script = tmp_path / 'update-grub'
     script.write_text('#!/bin/sh\n' + update_script.replace('CFG', str(boot / 'grub' / 'grub.cfg')) + '\n')
     script.chmod(0o755)
+    (tmp_path / 'grub.d').mkdir()
+    editenv = tmp_path / 'grub-editenv'
+    editenv.write_text(GRUB_EDITENV % {'python': sys.executable, 'log': tmp_path / 'grub-editenv.log'})
+    editenv.chmod(0o755)
     return str(script)
+
+
+# Like grub-editenv FILE set NAME=VALUE... / unset NAME...: a 1024-byte block of name=value lines padded with '#'.
+GRUB_EDITENV = '''#!%(python)s
+import sys
+with open('%(log)s', 'a') as log:
+    log.write(' '.join(sys.argv[2:]) + '\\n')
+path, verb, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+try:
+    lines = [l for l in open(path).read().split('\\n') if l and not l.startswith('#')]
+except IOError:
+    lines = []
+env = dict(l.split('=', 1) for l in lines)
+for arg in args:
+    if verb == 'set':
+        env[arg.split('=', 1)[0]] = arg.split('=', 1)[1]
+    else:
+        env.pop(arg, None)
+text = '# GRUB Environment Block\\n' + ''.join('%%s=%%s\\n' %% kv for kv in env.items())
+open(path, 'w').write(text + '#' * (1024 - len(text)))
+'''
 
 
 def _run(playbook_dir, tmp_path, script, *extra, trial=False):
@@ -55,6 +80,8 @@ def _run(playbook_dir, tmp_path, script, *extra, trial=False):
         '-e', '__xen_bootloader_grub2_defaults=%s' % (tmp_path / 'grub'),
         '-e', '{"__xen_bootloader_grub2_update_command": ["%s"], "xen_bootloader_backup": false}' % script,
         '-e', '{"__xen_bootloader_grub2_reboot_command": ["%s"]}' % (tmp_path / 'grub-reboot'),
+        '-e', '{"__xen_bootloader_grub2_editenv_command": ["%s"]}' % (tmp_path / 'grub-editenv'),
+        '-e', '__xen_bootloader_grub2_fallback_script=%s' % (tmp_path / 'grub.d' / '01_xenhost_fallback'),
         '-e', 'xen_bootloader_trial_boot=%s' % trial, *extra)
 
 
@@ -125,8 +152,8 @@ def _trial_host(tmp_path, default='0'):
                                       .replace('GRUB_CMDLINE_XEN_DEFAULT=""', '#GRUB_CMDLINE_XEN_DEFAULT=""'))
     reboot = tmp_path / 'grub-reboot'
     # Like grub-reboot: grub-editenv set next_entry=ENTRY (one call per line in a log, to count them).
-    reboot.write_text('#!/bin/sh\necho "$1" >> %s\nprintf "# GRUB Environment Block\\nnext_entry=%%s\\n" "$1" > %s\n'
-                      % (tmp_path / 'grub-reboot.log', tmp_path / 'boot' / 'grub' / 'grubenv'))
+    reboot.write_text('#!/bin/sh\necho "$1" >> %s\n%s %s set "next_entry=$1"\n'
+                      % (tmp_path / 'grub-reboot.log', tmp_path / 'grub-editenv', tmp_path / 'boot' / 'grub' / 'grubenv'))
     reboot.chmod(0o755)
     return script
 
@@ -149,6 +176,91 @@ def test_trial_keeps_the_default_and_boots_xen_once_by_id(playbook_dir, tmp_path
     assert (tmp_path / 'grub-reboot.log').read_text() == XEN_ID + '\n'
 
 
+ROLE_FALLBACK_SCRIPT = os.path.join(REPO, 'roles', 'xen_bootloader', 'files', '01_xenhost_fallback')
+
+
+def _grubenv(tmp_path):
+    path = tmp_path / 'boot' / 'grub' / 'grubenv'
+    text = path.read_text() if path.exists() else ''
+    assert not text or len(text) == 1024, len(text)
+    return dict(line.split('=', 1) for line in text.split('\n') if line and not line.startswith('#'))
+
+
+def _log(tmp_path, name):
+    path = tmp_path / name
+    return path.read_text().splitlines() if path.exists() else []
+
+
+def test_trial_arms_grubs_fallback_to_the_permanent_default(playbook_dir, tmp_path):
+    script = _trial_host(tmp_path)
+    rc, out = _run(playbook_dir, tmp_path, script, trial=True)
+    assert rc == 0, out
+    installed = tmp_path / 'grub.d' / '01_xenhost_fallback'
+    with open(ROLE_FALLBACK_SCRIPT) as handle:
+        assert installed.read_text() == handle.read()
+    assert installed.stat().st_mode & 0o777 == 0o755
+    # With next_entry, the number of the permanent default (GRUB_DEFAULT=0): what GRUB's 'fallback' takes.
+    assert _grubenv(tmp_path) == {'next_entry': XEN_ID, 'xenhost_trial_fallback': '0'}
+    assert 'If GRUB cannot load the Xen entry, it boots "Debian GNU/Linux" (menu item 0) instead.' in out.replace('\n', ' ')
+    # Second run before the reboot: armed already, nothing changes.
+    rc, out = _run(playbook_dir, tmp_path, script, trial=True)
+    assert rc == 0, out
+    assert re.search(r'changed=0\s+unreachable=0\s+failed=0', out), out
+    assert _log(tmp_path, 'grub-editenv.log') == ['set next_entry=' + XEN_ID, 'set xenhost_trial_fallback=0']
+    # The trial boot consumed both (00_header clears next_entry, the script its variable); the host fell back and
+    # the rerun tries again: both are armed again, the script stays as it is.
+    (tmp_path / 'boot' / 'grub' / 'grubenv').unlink()
+    mtime = installed.stat().st_mtime
+    rc, out = _run(playbook_dir, tmp_path, script, trial=True)
+    assert rc == 0, out
+    assert _grubenv(tmp_path) == {'next_entry': XEN_ID, 'xenhost_trial_fallback': '0'}
+    assert installed.stat().st_mtime == mtime
+
+
+def test_default_in_a_submenu_falls_back_to_that_submenu(playbook_dir, tmp_path):
+    script = _trial_host(tmp_path, default='1>2')   # Advanced options > the older kernel
+    rc, out = _run(playbook_dir, tmp_path, script, trial=True)
+    assert rc == 0, out
+    # 'fallback' cannot name 1>2: GRUB runs submenu 1 and boots its first entry.
+    assert _grubenv(tmp_path)['xenhost_trial_fallback'] == '1'
+    assert 'it boots "Debian GNU/Linux, with Linux 6.1.0-28-amd64" (menu item 1)' in out.replace('\n', ' ')
+
+
+def test_fallback_false_removes_the_script(playbook_dir, tmp_path):
+    script = _trial_host(tmp_path)
+    installed = tmp_path / 'grub.d' / '01_xenhost_fallback'
+    shutil.copy(ROLE_FALLBACK_SCRIPT, str(installed))         # left by an earlier trial
+    old = time.time() - 7200
+    os.utime(str(installed), (old, old))
+    args = ('-e', 'xen_bootloader_grub2_fallback=false')
+    rc, out = _run(playbook_dir, tmp_path, script, *args, trial=True)
+    assert rc == 0, out
+    assert not installed.exists()
+    assert re.search(r'Regenerate the GRUB menu\] \*+\nok', out), out
+    assert _grubenv(tmp_path) == {'next_entry': XEN_ID}
+    assert 'If GRUB cannot load the Xen entry, it waits in its menu.' in out.replace('\n', ' ')
+    rc, out = _run(playbook_dir, tmp_path, script, *args, trial=True)
+    assert rc == 0, out
+    assert re.search(r'changed=0\s+unreachable=0\s+failed=0', out), out
+
+
+def test_check_mode_changes_nothing(playbook_dir, tmp_path):
+    script = _trial_host(tmp_path)
+    before = (tmp_path / 'xen.cfg').read_text()
+    rc, out = _run(playbook_dir, tmp_path, script, '--check', trial=True)
+    assert rc == 0, out
+    assert re.search(r'Let GRUB come back by itself from a trial entry it cannot load\] \*+\nchanged', out), out
+    assert os.listdir(str(tmp_path / 'grub.d')) == []
+    assert (tmp_path / 'xen.cfg').read_text() == before
+    assert not (tmp_path / 'boot' / 'grub' / 'grubenv').exists()
+    assert _log(tmp_path, 'grub-editenv.log') == [] and _log(tmp_path, 'grub-reboot.log') == []
+
+
+def test_editenv_is_the_platforms():
+    rendered = render(role_vars('xen_bootloader', 'Debian-12'), '{{ __xen_bootloader_grub2_editenv_command }}')
+    assert rendered == ['grub-editenv']
+
+
 def test_trial_refused_when_the_permanent_default_cannot_boot(playbook_dir, tmp_path):
     script = _trial_host(tmp_path, default='Debian GNU\\/Linux 99')   # GRUB_DEFAULT names no entry
     rc, out = _run(playbook_dir, tmp_path, script, trial=True)
@@ -164,6 +276,8 @@ def test_without_trial_the_xen_entry_becomes_the_default(playbook_dir, tmp_path)
     assert 'XEN_OVERRIDE_GRUB_DEFAULT=1\n' in (tmp_path / 'xen.cfg').read_text()
     assert 'Boot default: Debian GNU/Linux, with Xen hypervisor' in out
     assert not (tmp_path / 'grub-reboot.log').exists()
+    # No trial: GRUB's way back from a trial entry is not installed (nor would it do anything).
+    assert os.listdir(str(tmp_path / 'grub.d')) == []
 
 
 def _sourced(tmp_path, name):
@@ -228,3 +342,83 @@ def test_unreadable_setting_is_refused_not_guessed(playbook_dir, tmp_path):
         assert rc != 0, out
         assert re.search(r'line 2 (sets|runs a command after setting) GRUB_CMDLINE_XEN_DEFAULT', out), out
         assert line in (tmp_path / 'xen.cfg').read_text()
+
+
+# The menu GRUB really gets: Debian's own 00_header (from the grub-common package the VM images use, in the VM
+# harness's package cache) run as grub-mkconfig runs the grub.d scripts, then the role's script, then the recorded
+# Debian 12 entries. Skipped where that cache or dpkg-deb is missing.
+DEBS = os.path.join(os.environ.get('XENHOST_CACHE') or os.path.expanduser('~/.cache/xenhost-dom0'), 'debs')
+FALLBACK_BLOCK = '''### BEGIN /etc/grub.d/01_xenhost_fallback ###
+if [ -n "${xenhost_trial_fallback}" ] ; then
+  if [ "${boot_once}" = "true" ] ; then
+    set fallback="${xenhost_trial_fallback}"
+  fi
+  set xenhost_trial_fallback=
+  save_env xenhost_trial_fallback
+fi
+### END /etc/grub.d/01_xenhost_fallback ###
+'''
+
+
+def _grub_common(tmp_path, release):
+    import glob
+    debs = sorted(glob.glob(os.path.join(DEBS, release + '-amd64', 'grub-common_*.deb')))
+    if not debs or not shutil.which('dpkg-deb'):
+        import pytest
+        pytest.skip('no grub-common package for %s in %s' % (release, DEBS))
+    root = tmp_path / release
+    subprocess.run(['dpkg-deb', '-x', debs[-1], str(root)], check=True)
+    return root
+
+
+def _grub_d(root, tmp_path, script, **settings):
+    """What grub-mkconfig writes for one grub.d script (its BEGIN/END lines), as root runs it."""
+    probe = tmp_path / 'grub-probe'
+    probe.write_text('#!/bin/sh\necho ext2\n')
+    probe.chmod(0o755)
+    env = dict(PATH='/usr/bin:/bin', pkgdatadir=str(root / 'usr' / 'share' / 'grub'), grub_probe=str(probe),
+               GRUB_TIMEOUT='5', **settings)
+    out = subprocess.run(['sh', script], env=env, stdout=subprocess.PIPE, universal_newlines=True, check=True).stdout
+    return '\n### BEGIN %s ###\n%s### END %s ###\n' % ('/etc/grub.d/' + os.path.basename(script), out,
+                                                      '/etc/grub.d/' + os.path.basename(script))
+
+
+def test_real_grub_menu_with_the_fallback_script(tmp_path):
+    import pytest
+    for release in ('bookworm', 'trixie'):
+        try:
+            root = _grub_common(tmp_path, release)
+        except pytest.skip.Exception:
+            continue
+        header = _grub_d(root, tmp_path, str(root / 'etc' / 'grub.d' / '00_header'), GRUB_DEFAULT='0')
+        # 00_header turns a one-time entry into default and boot_once, for any GRUB_DEFAULT:
+        assert ('if [ "${next_entry}" ] ; then\n   set default="${next_entry}"\n   set next_entry=\n'
+                '   save_env next_entry\n   set boot_once=true\nelse\n   set default="0"\nfi\n') in header
+        script = tmp_path / '01_xenhost_fallback'
+        shutil.copy(ROLE_FALLBACK_SCRIPT, str(script))
+        fallback = _grub_d(root, tmp_path, str(script))
+        assert fallback == '\n' + FALLBACK_BLOCK
+        with open(os.path.join(GRUB_FIXTURES, 'debian12_xen_grub.cfg')) as handle:
+            recorded = handle.read()
+        entries = recorded[recorded.index('### BEGIN /etc/grub.d/10_linux ###'):]
+        menu = '#\n# DO NOT EDIT THIS FILE\n#\n' + header + fallback + '\n' + entries
+        cfg = tmp_path / ('%s.cfg' % release)
+        cfg.write_text(menu)
+        # The script adds no menu item: the numbers xen_bootloader computes are the menu's.
+        from ansible_collections.xenhost.dom0.plugins.module_utils import grub2_cfg
+        facts = grub2_cfg.describe(grub2_cfg.parse(menu), exists=lambda p: True)
+        assert [e['index_path'] for e in facts['entries']][:2] == ['0', '1>0']
+        assert facts['default']['setting'] == '0'
+        # GRUB's own tools, where this machine's C library runs them (trixie's need a newer one than bookworm's).
+        check, editenv = (str(root / 'usr' / 'bin' / name) for name in ('grub-script-check', 'grub-editenv'))
+        if subprocess.run([check, '--version'], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode:
+            continue
+        # GRUB's syntax check of the whole menu.
+        result = subprocess.run([check, str(cfg)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
+        assert result.returncode == 0, result.stdout
+        # The real grub-editenv writes what the role's command writes.
+        env = tmp_path / ('%s.grubenv' % release)
+        subprocess.run([editenv, str(env), 'create'], check=True)
+        subprocess.run([editenv, str(env), 'set', 'next_entry=' + XEN_ID], check=True)
+        subprocess.run([editenv, str(env), 'set', 'xenhost_trial_fallback=0'], check=True)
+        assert grub2_cfg.parse_grubenv(env.read_text()) == {'next_entry': XEN_ID, 'xenhost_trial_fallback': '0'}
