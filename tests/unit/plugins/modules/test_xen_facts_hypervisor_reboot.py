@@ -8,7 +8,6 @@ __metaclass__ = type
 
 import binascii
 import gzip
-import importlib.util
 import os
 import shutil
 import time
@@ -21,10 +20,10 @@ from ansible_collections.xenhost.dom0.plugins.module_utils import xen_image
 from ansible_collections.xenhost.dom0.plugins.modules import xen_facts
 
 TREES = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtures', 'xen_image')
-_SPEC = importlib.util.spec_from_file_location('xen_image_fixtures', os.path.join(TREES, 'make_fixtures.py'))
-make = importlib.util.module_from_spec(_SPEC)
-_SPEC.loader.exec_module(make)
 BOOKWORM_ID = '39a640e6f1412319235087391df9f1c5e13ae920'
+# sys/hypervisor/properties/buildid of the trees: 20 raw bytes, which sanity would read as broken text, so not in git.
+# All three run bookworm's build (see the trees' README).
+SYSFS_BUILD_IDS = {'debian12-current': BOOKWORM_ID, 'debian12-update-pending': BOOKWORM_ID, 'debian13-upgraded': BOOKWORM_ID}
 
 
 @pytest.fixture
@@ -34,13 +33,13 @@ def facts_module():
 
 
 def tree(tmp_path, name, sysfs_build_id=True):
-    """A copy of a fixture tree with its raw sys/hypervisor/properties/buildid (make_fixtures.SYSFS_BUILD_IDS) written."""
+    """A copy of a fixture tree with its raw sys/hypervisor/properties/buildid (SYSFS_BUILD_IDS) written."""
     root = str(tmp_path / name)
     shutil.copytree(os.path.join(TREES, name), root)
-    if sysfs_build_id and name in make.SYSFS_BUILD_IDS:
+    if sysfs_build_id and name in SYSFS_BUILD_IDS:
         os.makedirs(os.path.join(root, 'sys', 'hypervisor', 'properties'))
         with open(os.path.join(root, 'sys', 'hypervisor', 'properties', 'buildid'), 'wb') as handle:
-            handle.write(binascii.unhexlify(make.SYSFS_BUILD_IDS[name]))
+            handle.write(binascii.unhexlify(SYSFS_BUILD_IDS[name]))
     return root
 
 
