@@ -136,8 +136,8 @@ class Guest:
         """dom0's side: the vbd and the vif are connected (xenbus state 4), the vif is on the bridge."""
         # (xenstore, not `xl block-list`/`network-list`: the latter's header "Mac Addr." is two words)
         # The disk's backend: blkback (vbd) for xl's phy disk, QEMU (qdisk) for the file disk libvirt writes.
-        disk = next(kind for kind in ("vbd", "qdisk")
-                    if self.host.run("xenstore-exists /local/domain/0/backend/%s/%d/51712" % (kind, domid)).rc == 0),
+        disk = next((kind for kind in ("vbd", "qdisk")
+                     if self.host.run("xenstore-exists /local/domain/0/backend/%s/%d/51712" % (kind, domid)).rc == 0),
                     None)
         assert disk, "no vbd or qdisk backend for the guest's xvda in xenstore"
         for backend in ("%s/%d/51712" % (disk, domid), "vif/%d/0" % domid):
