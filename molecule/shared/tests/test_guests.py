@@ -197,6 +197,10 @@ def test_pv_guest_runs_sees_disk_and_nic_and_shuts_down_cleanly(host, tools):
 
 
 def test_pvh_guest_where_xen_does_hvm(host, tools):
+    if not host.ansible.get_variables().get("xenhost_test_pvh"):
+        # Measured: with the harness's GenuineIntel vendor string on QEMU's emulated SVM, the PVH guest triple-faults
+        # in its first instructions (tests/vm/README.md, "Guests"); an artefact of the emulated CPU, not of the host.
+        pytest.skip("PVH runs where the VM's CPU keeps QEMU's own vendor string (xenhost_test_pvh: the uefi scenario)")
     info = xl_info(host)
     if "hvm" not in info["virt_caps"].split():
         # Really absent: then Xen must not claim HVM guests either; this is a pass that says so, not a skip.
