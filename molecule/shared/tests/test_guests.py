@@ -148,7 +148,10 @@ class Guest:
     def check_shut_down_cleanly(self, shutdowns=1):
         records = self.records()
         assert records[2] == "shutdown %d" % shutdowns, records
-        assert self.name not in xl_domains(self.host)
+        # `xl shutdown -w` returns once the domain has shut down ("--ps--"); the xl process that started it then
+        # destroys it (on_poweroff = "destroy"), which took a few seconds under load.
+        wait_for("%s to be gone from xl list after its shutdown" % self.name,
+                 lambda: self.name not in xl_domains(self.host), 120)
 
     def clean(self):
         self.host.run("%s clean %s" % (TOOL, self.dir))
