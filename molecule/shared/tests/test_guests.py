@@ -11,8 +11,8 @@ dom0 asks it to shut down it records that on the disk too and powers off: a gues
 nothing.
 
 What runs: a PV guest with xl, and a PVH guest where the inventory sets xenhost_test_pvh (it needs Xen's HVM;
-under QEMU TCG it does not run, see tests/vm/README.md "Guests"); dom0's memory unchanged while a guest runs; no loop device left behind; no process in dom0 crashed
-while the guest ran (dom0's kernel log); a guest larger than the free memory is refused instead of
+under QEMU TCG it does not run, see tests/vm/README.md "Guests"); dom0's memory unchanged while a guest runs;
+no loop device left behind; no process in dom0 crashed while the guest ran (dom0's kernel log); a guest larger than the free memory is refused instead of
 ballooning dom0 (autoballoon off holds); with xen_virt_manager, the same guest defined, started and shut down
 through libvirt (`virsh -c xen:///`); where the inventory sets xenhost_test_guest_autostart, an /etc/xen/auto guest
 shut down cleanly by xendomains when dom0 reboots and started again after it. Not here: HVM guests (they need
