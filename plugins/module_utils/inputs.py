@@ -169,6 +169,17 @@ def _int_between(low, high):
     return _one(check)
 
 
+def _off_or_between(low, high):
+    """0 (off) or a whole number from low to high."""
+    between = _int_between(low, high)
+
+    def errors(value):
+        if value in (0, '0') and not isinstance(value, bool):
+            return []
+        return [error.replace('must be', 'must be 0 (off) or', 1) for error in between(value)]
+    return errors
+
+
 def _matching(regex, what):
     def check(value):
         if not isinstance(value, str) or not regex.fullmatch(value):
@@ -207,6 +218,7 @@ RULES = {
     'xen_reboot_timeout': _int_between(60, 86400),
     'xen_reboot_msg': _matching(_MESSAGE_RE, "1 to 200 characters of letters, digits, blanks and . , : ; ( ) / _ + ' ! ? @ % = -"),
     'xen_reboot_test_command': _matching(_COMMAND_RE, 'a program and plain arguments, such as "uptime" (no shell syntax)'),
+    'xen_reboot_trial_watchdog': _off_or_between(60, 86400),
     'xen_reboot_smoke_guest_timeout': _int_between(60, 3600),
     'xen_reboot_smoke_guest_memory': _int_between(64, 4096),
 }

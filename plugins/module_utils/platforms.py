@@ -100,6 +100,10 @@ def _debian(release, xen):
             'sysconfig_kernel_file': '',
             'sysconfig_kernel': {},
         },
+        # What bounds a trial boot into Xen that comes up but is never confirmed (xen_reboot_trial_watchdog): Linux's
+        # xen_wdt driver (Xen's per-domain watchdog as /dev/watchdogN; Debian builds it as a module) armed by a
+        # systemd unit early in dom0's boot. '' where the dom0 kernel or init has no such way.
+        'trial_watchdog': 'xen_wdt',
         # The daemons of each toolstack this platform ships. Debian's come from /etc/init.d/xen (xenstored,
         # xenconsoled), which systemd runs as xen.service; there is no xencommons.service.
         'services': {'xl': ['xen', 'xendomains']},
@@ -173,6 +177,8 @@ PLATFORMS = {
             'sysconfig_kernel_file': '/etc/sysconfig/kernel',
             'sysconfig_kernel': {'UPDATEDEFAULT': 'yes', 'DEFAULTKERNEL': 'kernel-xen'},
         },
+        # kernel-xen 2.6.18 has no xen_wdt and the init is SysV: a trial boot here is bounded by panics only.
+        'trial_watchdog': '',
         # The xm toolstack talks to the xend daemon. Enabled with chkconfig.
         'services': {'xm': ['xend', 'xendomains']},
         'paths': {

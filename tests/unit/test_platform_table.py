@@ -75,6 +75,8 @@ def test_entry_is_consistent(platform_id):
     if 'grub2' in entry['bootloader']['types']:
         assert entry['grub2']['cfg'] and entry['grub2']['update_command']
     assert entry['packages']['manager'] in ('apt', 'package')
+    # xen_reboot knows one way to bound a trial boot that never answers: Linux's xen_wdt, armed by a systemd unit.
+    assert entry['trial_watchdog'] in ('', 'xen_wdt')
 
 
 def test_xm_before_xen_45():

@@ -134,6 +134,20 @@ def test_boot_default_is_the_xen_entry(host):
         assert result["default"]["files_exist"] is True, result["default"]
 
 
+def test_trial_boot_had_a_time_limit_and_it_is_gone(host):
+    # converge's trial boot into Xen armed Xen's watchdog for dom0 early in that boot (xenhost-trial-watchdog.service);
+    # xen_reboot stopped it once dom0 was verified and removed the unit and its program: no later boot arms it.
+    said = host.run("journalctl --identifier=xenhost-trial-watchdog --no-pager --quiet --output=cat")
+    assert said.rc == 0, said.stderr
+    assert re.search(r"^xenhost-trial-watchdog: armed: /dev/watchdog\d+ .* in 600 s ", said.stdout, re.M), said.stdout
+    assert not host.file("/etc/systemd/system/xenhost-trial-watchdog.service").exists
+    assert not host.file("/usr/local/sbin/xenhost-trial-watchdog").exists
+    # Stopped and unloaded: no watchdog device of xen_wdt's is left to fire.
+    identities = host.run("cat /sys/class/watchdog/*/identity").stdout.split()
+    assert "xen_wdt" not in identities, identities
+    assert "xen_wdt" not in host.check_output("cat /proc/modules")
+
+
 def test_xendomains_policy_applied(host):
     # The role's defaults: guests are shut down with dom0, not saved and restored.
     settings = shell_vars(host.file("/etc/default/xendomains").content_string)

@@ -116,6 +116,17 @@ def test_good_reboot_timeout_passes(value):
     assert inputs.check_values({'xen_reboot_timeout': value}) == []
 
 
+@pytest.mark.parametrize('value', [1, 59, 86401, -1, '60s', '', None, True, 1.5, '0x40'])
+def test_bad_trial_watchdog_refused(value):
+    errors = inputs.check_values({'xen_reboot_trial_watchdog': value})
+    assert len(errors) == 1 and 'must be 0 (off) or' in errors[0], errors
+
+
+@pytest.mark.parametrize('value', [0, '0', 60, 600, '600', 86400])
+def test_good_trial_watchdog_passes(value):
+    assert inputs.check_values({'xen_reboot_trial_watchdog': value}) == []
+
+
 @pytest.mark.parametrize('value', ['Reboot "now"', 'a $(reboot)', 'a `reboot`', 'back\\slash', 'line\nbreak', '',
                                    'x' * 201, 'tab\there'])
 def test_bad_reboot_message_refused(value):
