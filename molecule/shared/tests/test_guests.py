@@ -14,8 +14,9 @@ What runs: a PV guest with xl, and a PVH guest where the inventory sets xenhost_
 under QEMU TCG it does not run, see tests/vm/README.md "Guests"); dom0's memory unchanged while a guest runs;
 no loop device left behind; no process in dom0 crashed while the guest ran (dom0's kernel log); a guest larger than the free memory is refused instead of
 ballooning dom0 (autoballoon off holds); with xen_virt_manager, the same guest defined, started and shut down
-through libvirt (`virsh -c xen:///`); where the inventory sets xenhost_test_guest_autostart, an /etc/xen/auto guest
-shut down cleanly by xendomains when dom0 reboots and started again after it. Not here: HVM guests (they need
+through libvirt (`virsh -c xen:///`); where the inventory sets xenhost_test_guest_autostart, an autostart guest
+(/etc/xen/auto with xendomains, or `virsh autostart` where libvirt owns the guests) shut down cleanly when dom0
+reboots and started again after it. Not here: HVM guests (they need
 QEMU's device model; see tests/vm/README.md "Guests").
 """
 import os
@@ -255,22 +256,35 @@ def reboot_dom0(host, timeout=900):
 
 
 def test_autostart_guest_comes_back_after_dom0_reboot_and_was_shut_down_cleanly(host, tools):
-    """xendomains (enabled by xen_toolstack, XENDOMAINS_SAVE empty) shuts /etc/xen/auto guests down cleanly when dom0
-    goes down and starts them again when it is back: the guest's disk records boot 2 after shutdown 1."""
+    """The guests' fate across a dom0 reboot, by the policy the roles set: shut down cleanly when dom0 goes down, not
+    saved or killed (XENDOMAINS_SAVE empty), and started again at boot because it is marked autostart. Without libvirt,
+    xendomains does both for /etc/xen/auto guests (xen_toolstack); where libvirt owns the guests (xen_virt_manager
+    disables xendomains), libvirt-guests shuts them down (ON_SHUTDOWN=shutdown, set by xen_virt_manager) and libvirtd
+    starts those marked with `virsh autostart`. Either way the guest's disk records boot 2 after shutdown 1."""
     variables = host.ansible.get_variables()
     if not variables.get("xenhost_test_guest_autostart"):
         pytest.skip("autostart costs a dom0 reboot: run where xenhost_test_guest_autostart is set (README scenario table)")
-    assert host.service("xendomains").is_enabled
+    virsh = "virsh -c xen:///"
+    by_libvirt = bool(variables.get("xen_virt_manager_enabled"))
     guest = Guest(host, "xenhost-auto", "pv")
     link = "/etc/xen/auto/%s.cfg" % guest.name
-    host.run_expect([0], "mkdir -p /etc/xen/auto && ln -sf %s %s" % (guest.cfg, link))
+    if by_libvirt:
+        assert not host.service("xendomains").is_enabled
+        assert host.service("libvirt-guests").is_enabled and host.service("libvirt-guests").is_running
+        host.run_expect([0], "%s define %s && %s autostart %s" % (virsh, guest.xml, virsh, guest.name))
+    else:
+        assert host.service("xendomains").is_enabled
+        host.run_expect([0], "mkdir -p /etc/xen/auto && ln -sf %s %s" % (guest.cfg, link))
     try:
-        guest.capture("xl", "create", "-c", guest.cfg)
+        if by_libvirt:
+            guest.capture("virsh", "-c", "xen:///", "start", "--console", guest.name)
+        else:
+            guest.capture("xl", "create", "-c", guest.cfg)
         guest.wait_console("XENHOST-GUEST: ready")
         guest.check_booted(boot=1)
         reboot_dom0(host)
-        # xendomains starts it at boot; its /init records boot 2 on its disk.
-        wait_for("the guest to be started again by xendomains and record its boot",
+        # Started again at boot; its /init records boot 2 on its disk.
+        wait_for("the guest to be started again at boot and record its boot",
                  lambda: len(guest.records()) > 1 and guest.records()[1].startswith("boot 2 "), BOOT_TIMEOUT)
         domains = xl_domains(host)
         assert guest.name in domains, domains
@@ -278,11 +292,20 @@ def test_autostart_guest_comes_back_after_dom0_reboot_and_was_shut_down_cleanly(
         # Shut down cleanly (its poweroff ran) when dom0 went down, not destroyed.
         assert guest.records()[2] == "shutdown 1", guest.records()
         assert guest.records()[1].startswith("boot 2 token=%s nic=eth0 " % guest.token), guest.records()
-        host.run_expect([0], "timeout %d xl shutdown -w %s" % (SHUTDOWN_TIMEOUT, guest.name))
+        if by_libvirt:
+            host.run_expect([0], "%s shutdown %s" % (virsh, guest.name))
+            wait_for("libvirt to see the guest shut off",
+                     lambda: "shut off" in host.check_output("%s domstate %s" % (virsh, guest.name)), SHUTDOWN_TIMEOUT)
+        else:
+            host.run_expect([0], "timeout %d xl shutdown -w %s" % (SHUTDOWN_TIMEOUT, guest.name))
         guest.check_shut_down_cleanly(shutdowns=2)
     finally:
-        host.run("rm -f %s" % link)
-        host.run("xl destroy %s" % guest.name)
+        if by_libvirt:
+            host.run("%s destroy %s" % (virsh, guest.name))
+            host.run("%s undefine %s" % (virsh, guest.name))
+        else:
+            host.run("rm -f %s" % link)
+            host.run("xl destroy %s" % guest.name)
     guest.clean()
 
 
