@@ -3,6 +3,8 @@
 
 import os
 
+import pytest
+
 from ansible_collections.xenhost.dom0.plugins.module_utils import platforms
 
 from .conftest import ROLES, render, render_file, role_vars
@@ -133,6 +135,22 @@ def test_headless_virt_manager_packages():
                                ('RedHat-5', ['libvirt', 'libvirt-python'])):
         headless = role_vars('xen_virt_manager', platform, xen_virt_manager_gui=False)
         assert list(render(headless, '{{ __xen_virt_manager_packages }}')) == expected
+
+
+@pytest.mark.parametrize('options, expected', [
+    ({}, {'URIS': 'xen:///system', 'ON_SHUTDOWN': 'shutdown', 'ON_BOOT': 'ignore'}),
+    ({'xen_toolstack_xendomains_save_dir': '/var/lib/xen/save', 'xen_toolstack_xendomains_restore': True},
+     {'URIS': 'xen:///system', 'ON_SHUTDOWN': 'suspend', 'ON_BOOT': 'start'}),
+])
+def test_libvirt_guests_get_the_xendomains_policy(options, expected):
+    """Where libvirt owns the guests, libvirt-guests stops them with dom0 as xen_toolstack told xendomains to."""
+    for platform in ('Debian-12', 'Debian-13'):
+        variables = role_vars('xen_virt_manager', platform, **options)
+        settings = dict((i['key'], i['value']) for i in render(variables, '{{ __xen_virt_manager_guests_settings }}'))
+        assert settings == expected
+        assert render(variables, '{{ __xen_virt_manager_guests.after }}') == ['xen.service', 'libvirtd.service']
+    # libvirt 0.x has no libvirt-guests; xendomains keeps the guests there.
+    assert render(role_vars('xen_virt_manager', 'RedHat-5'), '{{ __xen_virt_manager_guests }}') == {}
 
 
 def test_xendomains_is_left_to_libvirt_when_virt_manager_is_enabled():
