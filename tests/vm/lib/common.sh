@@ -8,6 +8,7 @@ export XENHOST_CACHE XENHOST_KEY
 # the page-table isolation Linux turns on for QEMU's Intel CPU model flushes QEMU's whole software TLB at every
 # kernel entry and exit. Test speed only: the collection neither reads nor depends on it.
 XENHOST_VM_KERNEL_SPEED="mitigations=off"
+export XENHOST_VM_KERNEL_SPEED
 
 log() { printf '\033[1m[vm]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[vm] error:\033[0m %s\n' "$*" >&2; exit 1; }
