@@ -37,12 +37,10 @@ def conditions(node, where=''):
                 for item in (value if isinstance(value, list) else [value]):
                     yield here, item
             else:
-                for found in conditions(value, here):
-                    yield found
+                yield from conditions(value, here)
     elif isinstance(node, list):
         for index, item in enumerate(node):
-            for found in conditions(item, '%s[%d]' % (where, index)):
-                yield found
+            yield from conditions(item, '%s[%d]' % (where, index))
 
 
 @pytest.mark.parametrize('path', sorted(yaml_files()), ids=lambda p: os.path.relpath(p, REPO))
