@@ -430,3 +430,24 @@ def test_uefi_builder_inputs_agree():
     assert listed(HERE / "packages" / "uefi.txt") == {"grub-efi-amd64", "grub-efi-amd64-signed", "shim-signed",
                                                       "mokutil", "efibootmgr"}
     assert {"dosfstools", "mtools", "ovmf"} <= listed(HERE / "host-packages.txt")
+
+
+def test_scenario_runner_times_each_molecule_action(monkeypatch):
+    """scripts/lib/scenarios prints where a scenario's time went: seconds per Molecule action, from Molecule's own
+    'SCENARIO ➜ ACTION: Executing' lines (coloured as Molecule prints them); other lines do not start an action."""
+    import importlib.machinery
+    loader = importlib.machinery.SourceFileLoader("xenhost_scenarios", str(REPO / "scripts" / "lib" / "scenarios"))
+    module = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name, loader))
+    loader.exec_module(module)
+    now = [100.0]
+    monkeypatch.setattr(module.time, "time", lambda: now[0])
+    clock = module.ActionClock()
+    for seconds, line in ((0, "INFO     \x1b[32mdefault\x1b[0m \u279c \x1b[33mcreate\x1b[0m: Executing\n"),
+                          (40, "INFO     default \u279c create: Executed: Successful\n"),
+                          (45, "INFO     default \u279c converge: Executing\n"),
+                          (300, "INFO     default \u279c verify: Executing Testinfra tests found in /x\n"),
+                          (345, "INFO     default \u279c verify: Executing\n")):
+        now[0] = 100.0 + seconds
+        clock.see(line)
+    now[0] = 100.0 + 400
+    assert clock.summary() == "create 45 s, converge 300 s, verify 55 s"
