@@ -16,8 +16,8 @@ no loop device left behind; no process in dom0 crashed while the guest ran (dom0
 ballooning dom0 (autoballoon off holds); with xen_virt_manager, the same guest defined, started and shut down
 through libvirt (`virsh -c xen:///`); where the inventory sets xenhost_test_guest_autostart, an autostart guest
 (/etc/xen/auto with xendomains, or `virsh autostart` where libvirt owns the guests) shut down cleanly when dom0
-reboots and started again after it. Not here: HVM guests (they need
-QEMU's device model; see tests/vm/README.md "Guests").
+reboots and started again after it. An HVM guest (QEMU's device model in dom0) where Xen reports HVM, with the PV
+guest's checks.
 """
 import os
 import re
@@ -158,8 +158,10 @@ class Guest:
         self.host.run("%s clean %s" % (TOOL, self.dir))
 
 
-def run_xl_guest(host, kind):
+def run_xl_guest(host, kind, extra_config=()):
     guest = Guest(host, "xenhost-%s" % kind, kind)
+    for line in extra_config:
+        host.run_expect([0], "printf '%%s\\n' %s >> %s" % (shlex.quote(line), shlex.quote(guest.cfg)))
     try:
         memory_before = dom0_memory(host)
         free_before = int(xl_info(host)["free_memory"])
@@ -206,16 +208,27 @@ def test_pv_guest_runs_sees_disk_and_nic_and_shuts_down_cleanly(host, tools):
 
 def test_pvh_guest_where_xen_does_hvm(host, tools):
     if not host.ansible.get_variables().get("xenhost_test_pvh"):
-        # Measured under QEMU TCG (tests/vm/README.md, "Guests"): with the harness's GenuineIntel vendor string the PVH
-        # guest triple-faulted at its first instructions; with QEMU's own AMD vendor it booted its kernel as far as
-        # "x86/fpu: x87 FPU will use FXSAVE" and died. An artefact of the emulated CPU, not of the host: the test runs
-        # where an inventory sets xenhost_test_pvh (a dom0 on real hardware, or an emulator that carries PVH).
-        pytest.skip("PVH guests do not run under this QEMU TCG CPU (tests/vm/README.md, 'Guests'); "
-                    "set xenhost_test_pvh where they can")
+        # Measured under QEMU TCG (tests/vm/README.md, "Guests"): with the HVM guest's two workarounds
+        # (xenhost_test_hvm_xl_config) the PVH guest boots, reads its disk and finds its NIC, but its power-off does
+        # nothing ("reboot: Power down", then init exits and the domain crashes; not understood, most likely nothing
+        # answers ACPI's power-off without a device model there). The test runs where an inventory sets xenhost_test_pvh.
+        pytest.skip("a PVH guest cannot power itself off under this QEMU TCG dom0 (tests/vm/README.md, 'Guests'); "
+                    "set xenhost_test_pvh where it can")
     info = xl_info(host)
     # The scenario asks for PVH: Xen must offer HVM (PVH runs in Xen's HVM container, without a device model).
     assert "hvm" in info["virt_caps"].split(), info["virt_caps"]
-    run_xl_guest(host, "pvh")
+    run_xl_guest(host, "pvh", host.ansible.get_variables().get("xenhost_test_hvm_xl_config") or ())
+
+
+def test_hvm_guest_where_xen_does_hvm(host, tools):
+    """A fully virtualized guest (QEMU's device model in dom0, firmware, the kernel loaded by the device model) with
+    the same checks as the PV guest: Linux's PV drivers take over its disk and NIC, so the backends are the same."""
+    info = xl_info(host)
+    if "hvm" not in info["virt_caps"].split():
+        pytest.skip("Xen reports no HVM here (virt_caps: %s): the CPU has no VT-x/AMD-V or it is off" % info["virt_caps"])
+    # Under QEMU TCG the scenarios add two lines to the guest's config (base config, xenhost_test_hvm_xl_config):
+    # QEMU emulates AMD's SVM, not VT-x, and tests/vm/README.md ("Guests") says why each is needed there.
+    run_xl_guest(host, "hvm", host.ansible.get_variables().get("xenhost_test_hvm_xl_config") or ())
 
 
 def test_guest_larger_than_free_memory_is_refused_without_ballooning_dom0(host, tools):
