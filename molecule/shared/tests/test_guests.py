@@ -160,8 +160,8 @@ class Guest:
 
 def run_xl_guest(host, kind, extra_config=()):
     guest = Guest(host, "xenhost-%s" % kind, kind)
-    for line in extra_config:
-        host.run_expect([0], "printf '%%s\\n' %s >> %s" % (shlex.quote(line), shlex.quote(guest.cfg)))
+    if extra_config:
+        host.run_expect([0], "%s >> %s" % (sh("printf", "%s\\n", *extra_config), shlex.quote(guest.cfg)))
     try:
         memory_before = dom0_memory(host)
         free_before = int(xl_info(host)["free_memory"])
@@ -207,7 +207,8 @@ def test_pv_guest_runs_sees_disk_and_nic_and_shuts_down_cleanly(host, tools):
 
 
 def test_pvh_guest_where_xen_does_hvm(host, tools):
-    if not host.ansible.get_variables().get("xenhost_test_pvh"):
+    variables = host.ansible.get_variables()
+    if not variables.get("xenhost_test_pvh"):
         # Measured under QEMU TCG (tests/vm/README.md, "Guests"): with the HVM guest's two workarounds
         # (xenhost_test_hvm_xl_config) the PVH guest boots, reads its disk and finds its NIC, but its power-off does
         # nothing ("reboot: Power down", then init exits and the domain crashes; not understood, most likely nothing
@@ -217,7 +218,7 @@ def test_pvh_guest_where_xen_does_hvm(host, tools):
     info = xl_info(host)
     # The scenario asks for PVH: Xen must offer HVM (PVH runs in Xen's HVM container, without a device model).
     assert "hvm" in info["virt_caps"].split(), info["virt_caps"]
-    run_xl_guest(host, "pvh", host.ansible.get_variables().get("xenhost_test_hvm_xl_config") or ())
+    run_xl_guest(host, "pvh", variables.get("xenhost_test_hvm_xl_config") or ())
 
 
 def test_hvm_guest_where_xen_does_hvm(host, tools):
