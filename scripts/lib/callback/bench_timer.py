@@ -2,8 +2,8 @@
 # Copyright: (c) 2026, xenhost maintainers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Callback for scripts/benchmark: append one JSON line per finished task to $XENHOST_BENCH_TIMES:
-{"task": NAME, "seconds": WALL, "status": ok|failed|skipped}. Wall time from the task's start to its
-one host's result (the benchmark runs one host), so the controller's start-up is not in it."""
+{"task": NAME, "seconds": WALL, "status": ok|failed}; skipped tasks are not recorded. Wall time from the task's
+start to its one host's result (the benchmark runs one host), so the controller's start-up is not in it."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
