@@ -503,6 +503,15 @@ def describe(config, root='/', exists=None, default=None, env=None):
     }
 
 
+def newer_sources(menu_mtime, source_mtimes):
+    """The sources written after the menu was generated: the menu is stale and update-grub must run again.
+
+    menu_mtime: grub.cfg's modification time. source_mtimes: {path: mtime, or None for a missing file}, the files
+    update-grub reads (an interrupted run may have changed one and never regenerated). Sorted paths.
+    """
+    return sorted(path for path, mtime in source_mtimes.items() if mtime is not None and mtime > menu_mtime)
+
+
 def grubenv_unwritable_reason(fs, abstractions):
     """Why GRUB cannot write grubenv at boot (so a one-time entry would never be cleared), or None.
 

@@ -61,6 +61,14 @@ options:
       - V(permanent) - the default must already be a Xen entry whose files exist.
     type: str
     choices: [trial, permanent]
+  sources:
+    description:
+      - Files C(update-grub) / C(grub2-mkconfig) reads to generate O(path) (for example C(/etc/default/grub)); those
+        modified after O(path) are returned as RV(newer_sources). Missing files are ignored.
+      - One call instead of a C(stat) per file, for a role that regenerates the menu only when it is out of date.
+    type: list
+    elements: path
+    default: []
 attributes:
   check_mode:
     support: full
@@ -218,6 +226,12 @@ default:
       description: Its files that were not found.
       type: list
       elements: str
+newer_sources:
+  description: The O(sources) modified after O(path), sorted; empty when the menu is up to date with them.
+  returned: always
+  type: list
+  elements: str
+  sample: [/etc/default/grub.d/xen.cfg]
 trial_fallback:
   description:
     - C(xenhost_trial_fallback) from grubenv (set by C(xenhost.dom0.xen_bootloader) for a trial boot, cleared at that
@@ -279,6 +293,13 @@ def _read(path):
         return handle.read().decode('utf-8', 'replace')
 
 
+def _mtime(path):
+    try:
+        return os.stat(path).st_mtime
+    except OSError:
+        return None
+
+
 def _grubenv_unwritable(module, root, grubenv):
     """Why GRUB could not write grubenv at boot, or None; only the live root can be probed."""
     if os.path.realpath(root) != '/':
@@ -302,6 +323,7 @@ def main():
             root=dict(type='path', default='/'),
             default=dict(type='str'),
             plan=dict(type='str', choices=['trial', 'permanent']),
+            sources=dict(type='list', elements='path', default=[]),
         ),
         supports_check_mode=True,
     )
@@ -344,6 +366,8 @@ def main():
     module.exit_json(
         changed=False,
         path=path,
+        newer_sources=grub2_cfg.newer_sources(os.stat(path).st_mtime,
+                                              dict((source, _mtime(source)) for source in module.params['sources'])),
         grubenv=grubenv,
         saved_entry=env.get('saved_entry'),
         next_entry=env.get('next_entry') or None,

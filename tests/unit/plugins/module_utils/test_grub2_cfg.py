@@ -223,3 +223,11 @@ def test_fallback_script_sets_the_variable_this_module_names():
     assert 'save_env %s' % g2.TRIAL_FALLBACK_VAR in text
     # sh prints the GRUB script through a quoted here-document: nothing in it is expanded at update-grub.
     assert "cat <<'GRUB'\n" in text and text.rstrip().endswith('\nGRUB')
+
+
+def test_newer_sources_are_those_written_after_the_menu():
+    mtimes = {'/etc/default/grub': 100.0, '/etc/default/grub.d/xen.cfg': 200.5, '/etc/grub.d/01_x': None,
+              '/etc/same': 200.0}
+    assert g2.newer_sources(200.0, mtimes) == ['/etc/default/grub.d/xen.cfg']
+    assert g2.newer_sources(300.0, mtimes) == []
+    assert g2.newer_sources(0.0, {'/b': 1.0, '/a': 2.0}) == ['/a', '/b']

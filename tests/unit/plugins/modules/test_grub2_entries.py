@@ -68,3 +68,16 @@ def test_unparseable_grub_cfg_fails(run_module, tmp_path):
     shutil.copy(os.path.join(FIXTURES, 'unbalanced_grub.cfg'), str(path))
     result = run_module(grub2_entries, path=str(path))
     assert result['failed'] is True and 'unbalanced braces' in result['msg']
+
+
+def test_sources_newer_than_the_menu(run_module, debian_root):
+    menu = debian_root / 'boot' / 'grub' / 'grub.cfg'
+    older, newer, missing = (debian_root / 'older'), (debian_root / 'newer'), (debian_root / 'missing')
+    older.write_text(u'x')
+    newer.write_text(u'x')
+    mtime = os.stat(str(menu)).st_mtime
+    os.utime(str(older), (mtime - 10, mtime - 10))
+    os.utime(str(newer), (mtime + 10, mtime + 10))
+    result = run_module(grub2_entries, root=str(debian_root), sources=[str(newer), str(older), str(missing)])
+    assert result['newer_sources'] == [str(newer)]
+    assert run_module(grub2_entries, root=str(debian_root))['newer_sources'] == []
