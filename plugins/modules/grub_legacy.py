@@ -238,11 +238,12 @@ notes:
 '''
 
 import os
-import stat
-import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.xenhost.dom0.plugins.module_utils import grub_legacy
+from ansible_collections.xenhost.dom0.plugins.module_utils.text_file import clean as _clean
+from ansible_collections.xenhost.dom0.plugins.module_utils.text_file import try_read as _try_read
+from ansible_collections.xenhost.dom0.plugins.module_utils.text_file import write_atomic
 
 DEFAULT_PATHS = ('/boot/grub/menu.lst', '/boot/grub/grub.conf')
 # A menu.lst is a few KiB; GRUB's default file is 10 bytes plus a comment. Bigger is not such a file.
@@ -250,62 +251,12 @@ MAX_MENU_BYTES = 16 * 1024 * 1024
 MAX_DEFAULT_FILE_BYTES = 64 * 1024
 
 
-def _clean(value):
-    """Bytes we could not decode are kept as surrogates in memory; show them as U+FFFD."""
-    if value is None:
-        return None
-    return value.encode('utf-8', 'surrogateescape').decode('utf-8', 'replace')
-
-
-def _try_read(path, limit, what):
-    """(text, None) of the regular file path (bytes kept as surrogates), or (None, why it cannot be read).
-
-    The path is already resolved (realpath), so it is opened without following a link and without
-    blocking: a FIFO or device put there is refused instead of hanging the run; at most limit bytes.
-    """
-    flags = os.O_RDONLY | getattr(os, 'O_NOFOLLOW', 0) | os.O_NONBLOCK | getattr(os, 'O_NOCTTY', 0)
-    try:
-        fd = os.open(path, flags)
-        try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                return None, 'cannot read the %s %s: not a regular file' % (what, path)
-            data = os.read(fd, limit + 1)
-        finally:
-            os.close(fd)
-    except (IOError, OSError, ValueError) as exc:
-        return None, 'cannot read the %s %s: %s' % (what, path, _clean(str(exc)))
-    if len(data) > limit:
-        return None, 'cannot read the %s %s: larger than %d bytes, which no GRUB legacy file is' % (what, path, limit)
-    return data.decode('utf-8', 'surrogateescape'), None
-
-
 def _read(module, path, limit, what):
-    """Like _try_read, but fail_json naming the file when it cannot be read."""
+    """Like text_file.try_read, but fail_json naming the file when it cannot be read."""
     text, error = _try_read(path, limit, what)
     if error:
         module.fail_json(msg=error, path=path)
     return text
-
-
-def _write(module, path, text):
-    """Temporary file in the same directory, then rename over ``path`` (keeps mode/owner/context).
-
-    fail_json naming the file when the directory is not writable or the disk is full; the file is
-    then unchanged.
-    """
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), dir=os.path.dirname(path))
-        with os.fdopen(fd, 'wb') as handle:
-            handle.write(text.encode('utf-8', 'surrogateescape'))
-            handle.flush()
-            os.fsync(handle.fileno())
-        module.atomic_move(tmp, path)
-    except (IOError, OSError) as exc:
-        module.fail_json(msg='cannot write %s (nothing changed in it): %s' % (path, _clean(str(exc))), path=path)
-    finally:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def _find_path(module, path):
@@ -410,9 +361,9 @@ def main():
             if menu_changed:
                 out['backup_file'] = module.backup_local(path)
         if menu_changed:
-            _write(module, path, new_text)
+            write_atomic(module, path, new_text)
         if default_changed:
-            _write(module, default_file, grub_legacy.render_default_file(result['default_file_index']))
+            write_atomic(module, default_file, grub_legacy.render_default_file(result['default_file_index']))
 
     for warning in result['warnings']:
         module.warn(warning)

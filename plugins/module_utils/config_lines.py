@@ -1,0 +1,45 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to xenhost.dom0
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Pure text edits for the config_lines module: several lines of one file, each found by a regular expression.
+
+The rules are ansible.builtin.lineinfile's for ``regexp`` with ``insertbefore`` (state present) and ``regexp`` (state
+absent), applied one line after the other to the text the previous one left, as a loop of lineinfile tasks would:
+
+* present: the last line the regexp matches becomes the line; with no match, the last line that already is the line
+  stays; else the line is inserted before the last line ``insertbefore`` matches, or appended at the end (after a
+  newline, when the file's last line has none).
+* absent (line None): every line the regexp matches is removed.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+
+def set_lines(text, changes, insertbefore=None):
+    """The text with every change made: changes is a list of (regexp, line) pairs, line None to remove."""
+    lines = text.splitlines(True)
+    before = re.compile(insertbefore) if insertbefore else None
+    for regexp, line in changes:
+        pattern = re.compile(regexp)
+        if line is None:
+            lines = [current for current in lines if not pattern.search(current)]
+            continue
+        wanted = line + '\n'
+        found = [number for number, current in enumerate(lines) if pattern.search(current)]
+        if not found:
+            found = [number for number, current in enumerate(lines) if current.rstrip('\r\n') == line]
+        if found:
+            lines[found[-1]] = wanted
+            continue
+        anchors = [number for number, current in enumerate(lines) if before is not None and before.search(current)]
+        if anchors:
+            lines.insert(anchors[-1], wanted)
+            continue
+        if lines and not lines[-1].endswith(('\n', '\r')):
+            lines[-1] += '\n'
+        lines.append(wanted)
+    return ''.join(lines)

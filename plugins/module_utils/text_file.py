@@ -1,0 +1,67 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to xenhost.dom0
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Reading and writing the small configuration files the modules edit, safely (the modules' shared I/O).
+
+Read: only a regular file, opened without following a link and without blocking (a FIFO or device put there is
+refused instead of hanging the run), at most a given size; bytes that are not UTF-8 are kept as surrogates, so a
+write changes only what was edited. Write: a temporary file in the same directory, then a rename over the file
+(AnsibleModule.atomic_move keeps its mode, owner and SELinux context).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import stat
+import tempfile
+
+
+def clean(value):
+    """Bytes we could not decode are kept as surrogates in memory; show them as U+FFFD."""
+    if value is None:
+        return None
+    return value.encode('utf-8', 'surrogateescape').decode('utf-8', 'replace')
+
+
+def try_read(path, limit, what):
+    """(text, None) of the regular file path (bytes kept as surrogates), or (None, why it cannot be read).
+
+    path is opened without following a link (resolve it first where links are allowed) and without blocking;
+    at most limit bytes. what names the file in the message, for example 'GRUB menu'.
+    """
+    flags = os.O_RDONLY | getattr(os, 'O_NOFOLLOW', 0) | os.O_NONBLOCK | getattr(os, 'O_NOCTTY', 0)
+    try:
+        fd = os.open(path, flags)
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None, 'cannot read the %s %s: not a regular file' % (what, path)
+            data = os.read(fd, limit + 1)
+        finally:
+            os.close(fd)
+    except (IOError, OSError, ValueError) as exc:
+        return None, 'cannot read the %s %s: %s' % (what, path, clean(str(exc)))
+    if len(data) > limit:
+        return None, 'cannot read the %s %s: larger than %d bytes, which no such file is' % (what, path, limit)
+    return data.decode('utf-8', 'surrogateescape'), None
+
+
+def write_atomic(module, path, text):
+    """Temporary file in the same directory, then rename over path (keeps mode/owner/context).
+
+    fail_json naming the file when the directory is not writable or the disk is full; the file is then unchanged.
+    """
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), dir=os.path.dirname(path))
+        with os.fdopen(fd, 'wb') as handle:
+            handle.write(text.encode('utf-8', 'surrogateescape'))
+            handle.flush()
+            os.fsync(handle.fileno())
+        module.atomic_move(tmp, path)
+    except (IOError, OSError) as exc:
+        module.fail_json(msg='cannot write %s (nothing changed in it): %s' % (path, clean(str(exc))), path=path)
+    finally:
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
