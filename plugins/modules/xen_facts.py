@@ -172,6 +172,15 @@ ansible_facts:
           elements: dict
           returned: always
           sample: [{release: 2.6.18-419.el5, dom0_capable: false}, {release: 2.6.18-419.el5xen, dom0_capable: true}]
+        boot_images:
+          description:
+            - The releases of the kernel images C(/boot/vmlinuz-<release>) under O(root), in version order (names with a
+              slash or control character are left out).
+          type: list
+          elements: str
+          returned: always
+          sample: [6.1.0-37-amd64, 6.1.0-41-amd64]
+          version_added: 0.2.0
         hypervisor_reboot:
           description:
             - Whether the running hypervisor build is the one the next boot loads (a Xen update waiting for a reboot).
@@ -306,13 +315,19 @@ def kernel_facts(root):
             config = os.path.join(root, relpath)
             dom0_capable = kernel_config_dom0(text)
     boot_kernels = []
-    releases = [name[len('config-'):] for name in list_under(root, 'boot') or () if name.startswith('config-')]
-    releases = sorted((rel for rel in releases if _plain_release(rel)), key=release_sort_key)
+    names = list_under(root, 'boot') or ()
+    releases = _releases(names, 'config-')
     newest = set(releases[-MAX_BOOT_CONFIGS:])
     for rel in releases:
         capable = kernel_config_dom0(read_under(root, 'boot/config-' + rel)) if rel in newest else None
         boot_kernels.append({'release': rel, 'dom0_capable': capable})
-    return {'release': release, 'dom0_capable': dom0_capable, 'config': config}, boot_kernels
+    return {'release': release, 'dom0_capable': dom0_capable, 'config': config}, boot_kernels, _releases(names, 'vmlinuz-')
+
+
+def _releases(names, prefix):
+    """The releases of the boot/ names prefix-<release>, in version order."""
+    return sorted((name[len(prefix):] for name in names
+                   if name.startswith(prefix) and _plain_release(name[len(prefix):])), key=release_sort_key)
 
 
 # Compressed images bigger than this are not read (xen_image.MAX_IMAGE_BYTES bounds them decompressed).
@@ -391,7 +406,7 @@ def gather(module, root):
         if not capabilities:
             capabilities = list(info.get('xen_caps', []))
 
-    kernel, boot_kernels = kernel_facts(root)
+    kernel, boot_kernels, boot_images = kernel_facts(root)
     facts = {}
     if module.params.get('cpu_virt'):
         facts['cpu_virt'] = gather_cpu_virt(root, live, platform.machine,
@@ -409,6 +424,7 @@ def gather(module, root):
         'domains': domains,
         'kernel': kernel,
         'boot_kernels': boot_kernels,
+        'boot_images': boot_images,
         'hypervisor_reboot': hypervisor_reboot(root, role, version, info),
     }
     return facts

@@ -38,10 +38,9 @@ def _preflight(playbook_dir, host, *extra, **root_options):
         return run_playbook(
             os.path.join(playbook_dir, 'preflight_fixture.yml'), '--check',
             '-e', 'fixture_root=%s' % root,
-            # The boot checks read the copy's /boot and look for its update-grub (dpkg-query would ask this machine);
-            # extra vars, since the platform's include_vars would beat play vars.
-            '-e', json.dumps({'__xen_preflight_boot_dir': os.path.join(root, 'boot'),
-                              '__xen_preflight_bootloader_probe': ['test', '-x', os.path.join(root, 'usr/sbin/update-grub')]}),
+            # xen_facts reads the copy's /boot (module_defaults); the bootloader probe looks for its update-grub
+            # (dpkg-query would ask this machine): extra vars, since the platform's include_vars would beat play vars.
+            '-e', json.dumps({'__xen_preflight_bootloader_probe': ['test', '-x', os.path.join(root, 'usr/sbin/update-grub')]}),
             '-e', 'ansible_python_interpreter=%s' % sys.executable, *extra)
     finally:
         shutil.rmtree(os.path.dirname(root))

@@ -58,6 +58,7 @@ def on_xen(host, role, guest_type, version, capabilities, release, boot):
         'domains': [],
         'kernel': {'release': release, 'dom0_capable': True, 'config': os.path.join(HOSTS, host, 'boot', 'config-' + release)},
         'boot_kernels': [{'release': r, 'dom0_capable': capable} for r, capable in boot],
+        'boot_images': [],  # the recorded trees hold the configs, not the images
         'hypervisor_reboot': unidentified(version) if role == 'dom0' else NOT_DOM0,
     }
 
@@ -115,11 +116,23 @@ def test_kernel_without_config(tmp_path, facts_of):
     assert facts['boot_kernels'] == []
 
 
+def test_boot_images_in_version_order(tmp_path, facts_of):
+    boot = tmp_path / 'boot'
+    boot.mkdir()
+    for name in ('vmlinuz-6.1.0-41-amd64', 'vmlinuz-6.1.0-9-amd64', 'vmlinuz-5.10.0-30-amd64', 'vmlinuz-', 'vmlinuz-bad\x01',
+                 'config-6.1.0-41-amd64', 'initrd.img-6.1.0-41-amd64', 'xen-4.17-amd64.gz'):
+        (boot / name).write_text(u'x')
+    (boot / 'vmlinuz-old.d').mkdir()  # the names are what count, as for the configs
+    facts = facts_of(str(tmp_path))
+    assert facts['boot_images'] == ['5.10.0-30-amd64', '6.1.0-9-amd64', '6.1.0-41-amd64', 'old.d']
+    assert [k['release'] for k in facts['boot_kernels']] == ['6.1.0-41-amd64']
+
+
 def test_empty_root(tmp_path, facts_of):
     facts = facts_of(str(tmp_path))
     assert facts == {'running': False, 'role': 'none', 'guest_type': None, 'version': None, 'capabilities': [],
                      'toolstack': None, 'info': {}, 'domains': [],
-                     'kernel': {'release': None, 'dom0_capable': None, 'config': None}, 'boot_kernels': [],
+                     'kernel': {'release': None, 'dom0_capable': None, 'config': None}, 'boot_kernels': [], 'boot_images': [],
                      'hypervisor_reboot': NOT_DOM0}
 
 
