@@ -20,26 +20,35 @@ import re
 
 
 def set_lines(text, changes, insertbefore=None):
-    """The text with every change made: changes is a list of (regexp, line) pairs, line None to remove."""
+    """(new text, the regexps whose change altered the text, in order): changes is a list of (regexp, line) pairs,
+    line None to remove."""
     lines = text.splitlines(True)
     before = re.compile(insertbefore) if insertbefore else None
+    changed = []
     for regexp, line in changes:
-        pattern = re.compile(regexp)
-        if line is None:
-            lines = [current for current in lines if not pattern.search(current)]
-            continue
-        wanted = line + '\n'
-        found = [number for number, current in enumerate(lines) if pattern.search(current)]
-        if not found:
-            found = [number for number, current in enumerate(lines) if current.rstrip('\r\n') == line]
-        if found:
-            lines[found[-1]] = wanted
-            continue
-        anchors = [number for number, current in enumerate(lines) if before is not None and before.search(current)]
-        if anchors:
-            lines.insert(anchors[-1], wanted)
-            continue
-        if lines and not lines[-1].endswith(('\n', '\r')):
-            lines[-1] += '\n'
-        lines.append(wanted)
-    return ''.join(lines)
+        previous = list(lines)
+        _set_line(lines, re.compile(regexp), line, before)
+        if lines != previous:
+            changed.append(regexp)
+    return ''.join(lines), changed
+
+
+def _set_line(lines, pattern, line, before):
+    """One change, made in place on the list of lines (each with its line ending)."""
+    if line is None:
+        lines[:] = [current for current in lines if not pattern.search(current)]
+        return
+    wanted = line + '\n'
+    found = [number for number, current in enumerate(lines) if pattern.search(current)]
+    if not found:
+        found = [number for number, current in enumerate(lines) if current.rstrip('\r\n') == line]
+    if found:
+        lines[found[-1]] = wanted
+        return
+    anchors = [number for number, current in enumerate(lines) if before is not None and before.search(current)]
+    if anchors:
+        lines.insert(anchors[-1], wanted)
+        return
+    if lines and not lines[-1].endswith(('\n', '\r')):
+        lines[-1] += '\n'
+    lines.append(wanted)

@@ -164,12 +164,7 @@ def main():
     if error:
         module.fail_json(msg=error, path=path)
 
-    new_text, changed_lines = text, []
-    for regexp, line in changes:
-        after = config_lines.set_lines(new_text, [(regexp, line)], module.params['insertbefore'])
-        if after != new_text:
-            changed_lines.append(regexp)
-        new_text = after
+    new_text, changed_lines = config_lines.set_lines(text, changes, module.params['insertbefore'])
 
     out = dict(changed=new_text != text, path=path, changed_lines=changed_lines)
     if module._diff:
