@@ -1,0 +1,221 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to xenhost.dom0
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: trial_watchdog
+short_description: Install or remove the time limit of a trial boot into Xen, in one call
+version_added: 0.2.0
+description:
+  - The trial watchdog of the C(xen_reboot) role is a program and the systemd unit that runs it early at boot (the
+    role's C(files/xenhost-trial-watchdog) and C(templates/xenhost-trial-watchdog.service.j2) say what they do). This
+    module installs both and enables the unit, or stops the watchdog and removes both, in one module call where
+    C(copy), C(template), C(systemd_service), C(command) and C(file) tasks make seven. On a slow host a module call
+    costs seconds, whatever it does.
+  - O(state=present) - writes O(program) (mode C(0755)) and O(unit) (mode C(0644)), both owned by root, where they
+    differ, and enables the unit (C(systemctl enable)). Where systemd is not the running init system nothing would
+    start the unit; then nothing is done and RV(installed) is false.
+  - O(state=absent) - runs the program's C(disarm) (stops an armed watchdog), disables the unit, removes both files
+    and makes systemd forget the unit (C(systemctl daemon-reload)). Nothing is done where neither file is there.
+  - Files are written atomically (temporary file in the same directory, then rename); a link or anything that is not a
+    regular file at either path is replaced (O(state=present)) or removed (O(state=absent)), never followed or run.
+author:
+  - xenhost maintainers (@xenhost)
+extends_documentation_fragment:
+  - xenhost.dom0.attributes
+options:
+  state:
+    description:
+      - Whether the trial watchdog is installed and enabled, or stopped and gone.
+    type: str
+    choices: [present, absent]
+    default: present
+  program:
+    description:
+      - The program's text. Required with O(state=present). A missing final newline is added.
+    type: str
+  unit:
+    description:
+      - The unit's text. Required with O(state=present). A missing final newline is added. Its C(ExecStart) must run
+        O(program_path).
+    type: str
+  program_path:
+    description:
+      - Where the program lives. An absolute path.
+    type: path
+    default: /usr/local/sbin/xenhost-trial-watchdog
+  unit_path:
+    description:
+      - Where the unit lives, an absolute path whose name ends in C(.service); that name is the unit's.
+    type: path
+    default: /etc/systemd/system/xenhost-trial-watchdog.service
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+notes:
+  - The program's C(disarm) is run only from a regular file at O(program_path), and only with O(state=absent).
+seealso:
+  - module: ansible.builtin.systemd_service
+'''
+
+EXAMPLES = r'''
+- name: Put a time limit on the trial boot
+  xenhost.dom0.trial_watchdog:
+    program: "{{ lookup('ansible.builtin.file', 'xenhost-trial-watchdog', rstrip=false) }}"
+    unit: "{{ lookup('ansible.builtin.template', 'xenhost-trial-watchdog.service.j2') }}"
+  register: watchdog
+
+- name: Stop and remove the trial watchdog once dom0 is verified
+  xenhost.dom0.trial_watchdog:
+    state: absent
+'''
+
+RETURN = r'''
+installed:
+  description: With O(state=present), whether the watchdog is installed and enabled (false where systemd does not run).
+  returned: always
+  type: bool
+  sample: true
+steps:
+  description: What was done (or would be in check mode), in order, from C(write_program), C(write_unit), C(enable),
+    C(disarm), C(disable), C(remove_unit), C(remove_program), C(reload).
+  returned: always
+  type: list
+  elements: str
+  sample: [disarm, disable, remove_unit, remove_program, reload]
+disarmed:
+  description:
+    - What the program's C(disarm) said; it begins with C(disarmed) where it stopped an armed watchdog, with
+      C(not armed) where there was none.
+  returned: when the program's C(disarm) ran
+  type: str
+  sample: "disarmed: /dev/watchdog0 was armed for 600 s at boot, 404 s were left"
+'''
+
+import os
+import stat
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.xenhost.dom0.plugins.module_utils import text_file
+from ansible_collections.xenhost.dom0.plugins.module_utils import trial_watchdog
+
+MAX_BYTES = 256 * 1024
+SYSTEMD_RUNNING = '/run/systemd/system'
+
+
+def _read(path):
+    """(text or None, mode or None, exists): text only of a regular file (not followed through a link)."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None, None, False
+    if not stat.S_ISREG(info.st_mode):
+        return None, None, True
+    text, error = text_file.try_read(path, MAX_BYTES, 'file')
+    return (None if error else text), stat.S_IMODE(info.st_mode), True
+
+
+def _run(module, argv):
+    rc, out, err = module.run_command(argv)
+    if rc != 0:
+        module.fail_json(msg='%s failed (exit status %d): %s' % (' '.join(argv), rc, text_file.clean(err or out).strip()),
+                         rc=rc, stdout=out, stderr=err)
+    return out
+
+
+def _write(module, path, text, mode):
+    text_file.write_atomic(module, path, text)
+    module.set_mode_if_different(path, mode, False)
+    module.set_owner_if_different(path, 'root', False)
+    module.set_group_if_different(path, 'root', False)
+
+
+def _remove(module, path):
+    try:
+        os.unlink(path)
+    except OSError as exc:
+        module.fail_json(msg='cannot remove %s: %s' % (path, text_file.clean(str(exc))), path=path)
+
+
+def _text(value):
+    return value if value.endswith('\n') else value + '\n'
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            state=dict(type='str', choices=['present', 'absent'], default='present'),
+            program=dict(type='str'),
+            unit=dict(type='str'),
+            program_path=dict(type='path', default='/usr/local/sbin/xenhost-trial-watchdog'),
+            unit_path=dict(type='path', default='/etc/systemd/system/xenhost-trial-watchdog.service'),
+        ),
+        required_if=[('state', 'present', ('program', 'unit'))],
+        supports_check_mode=True,
+    )
+    state, program_path, unit_path = module.params['state'], module.params['program_path'], module.params['unit_path']
+    for name, path in (('program_path', program_path), ('unit_path', unit_path)):
+        if not os.path.isabs(path):
+            module.fail_json(msg='%s must be an absolute path, got %r' % (name, path))
+    unit_name = os.path.basename(unit_path)
+    if not unit_name.endswith('.service') or unit_name == '.service':
+        module.fail_json(msg='unit_path must name a .service unit, got %r' % unit_path)
+
+    program, program_mode, program_exists = _read(program_path)
+    unit, unit_mode, unit_exists = _read(unit_path)
+    seen = dict(systemd=os.path.isdir(SYSTEMD_RUNNING), program=program, program_mode=program_mode,
+                program_exists=program_exists, unit=unit, unit_mode=unit_mode, unit_exists=unit_exists, enabled=False)
+    wanted = None
+    systemctl = None
+    if state == 'present':
+        wanted = dict(program=_text(module.params['program']), unit=_text(module.params['unit']))
+        if seen['systemd']:
+            systemctl = module.get_bin_path('systemctl', required=True)
+            if unit == wanted['unit']:
+                rc, out, dummy = module.run_command([systemctl, 'is-enabled', unit_name])
+                seen['enabled'] = rc == 0 and out.strip() == 'enabled'
+    elif seen['systemd'] and unit_exists:
+        systemctl = module.get_bin_path('systemctl', required=True)
+
+    steps = trial_watchdog.plan(state, seen, wanted)
+    result = dict(changed=bool(steps), steps=steps, installed=state == 'present' and seen['systemd'])
+    if module._diff:
+        result['diff'] = [
+            dict(before_header=path, after_header=path, before=text_file.clean(before or ''),
+                 after=(wanted[key] if wanted else ''))
+            for key, path, before, step in (('program', program_path, program, 'program'),
+                                            ('unit', unit_path, unit, 'unit'))
+            if 'write_' + step in steps or 'remove_' + step in steps]
+    if module.check_mode:
+        module.exit_json(**result)
+
+    for step in steps:
+        if step == 'write_program':
+            _write(module, program_path, wanted['program'], trial_watchdog.PROGRAM_MODE)
+        elif step == 'write_unit':
+            _write(module, unit_path, wanted['unit'], trial_watchdog.UNIT_MODE)
+        elif step == 'enable':
+            _run(module, [systemctl, 'enable', unit_name])
+        elif step == 'disarm':
+            result['disarmed'] = text_file.clean(_run(module, [program_path, 'disarm'])).strip()
+        elif step == 'disable':
+            _run(module, [systemctl, 'disable', unit_name])
+        elif step == 'remove_unit':
+            _remove(module, unit_path)
+        elif step == 'remove_program':
+            _remove(module, program_path)
+        elif step == 'reload':
+            _run(module, [systemctl, 'daemon-reload'])
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
