@@ -16,8 +16,8 @@ description:
   - The trial watchdog of the C(xen_reboot) role is a program and the systemd unit that runs it early at boot (the
     role's C(files/xenhost-trial-watchdog) and C(templates/xenhost-trial-watchdog.service.j2) say what they do). This
     module installs both and enables the unit, or stops the watchdog and removes both, in one module call where
-    C(copy), C(template), C(systemd_service), C(command) and C(file) tasks make seven. On a slow host a module call
-    costs seconds, whatever it does.
+    C(stat), C(copy), C(template), C(systemd_service), C(find), C(command) and C(file) tasks make six each way. On a
+    slow host a module call costs seconds, whatever it does.
   - O(state=present) - writes O(program) (mode C(0755)) and O(unit) (mode C(0644)), both owned by root, where they
     differ, and enables the unit (C(systemctl enable)). Where systemd is not the running init system nothing would
     start the unit; then nothing is done and RV(installed) is false.
