@@ -16,16 +16,14 @@ __metaclass__ = type
 PROGRAM_MODE = 0o755
 UNIT_MODE = 0o644
 
-# Every step, in the order they run.
-STEPS = ('write_program', 'write_unit', 'enable', 'disarm', 'disable', 'remove_unit', 'remove_program', 'reload')
-
 
 def plan(state, seen, wanted=None):
-    """The steps (names from STEPS, in order) that take the host from seen to state.
+    """The steps that take the host from seen to state, in the order they run: write_program, write_unit, enable
+    (present); disarm, disable, remove_unit, remove_program, reload (absent).
 
-    seen: {'systemd': bool, 'program': text or None, 'program_mode': int or None, 'unit': text or None,
-           'unit_mode': int or None, 'enabled': bool}; text None means the file is missing or is not a regular file
-           (then it is replaced, or, for 'absent', removed).
+    seen: {'systemd': bool, 'program': text or None, 'program_mode': int or None, 'program_exists': bool,
+           'unit': text or None, 'unit_mode': int or None, 'unit_exists': bool, 'enabled': bool}; text None means the
+           file is missing or is not a regular file (then it is replaced, or, for 'absent', removed).
     wanted (state 'present'): {'program': text, 'unit': text}.
     Without systemd there is nothing that would start the unit at boot: 'present' does nothing (the caller says the
     trial has no time limit); 'absent' still stops and removes whatever is there.
@@ -44,8 +42,7 @@ def plan(state, seen, wanted=None):
         return steps
     if state != 'absent':
         raise ValueError('state must be present or absent, not %r' % (state,))
-    program_there = seen.get('program_exists', seen.get('program') is not None)
-    unit_there = seen.get('unit_exists', seen.get('unit') is not None)
+    program_there, unit_there = seen['program_exists'], seen['unit_exists']
     if program_there and seen.get('program') is not None:
         steps.append('disarm')   # only a regular file is run; anything else put there is just removed
     if unit_there:

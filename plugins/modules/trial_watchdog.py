@@ -191,9 +191,8 @@ def main():
         result['diff'] = [
             dict(before_header=path, after_header=path, before=text_file.clean(before or ''),
                  after=(wanted[key] if wanted else ''))
-            for key, path, before, step in (('program', program_path, program, 'program'),
-                                            ('unit', unit_path, unit, 'unit'))
-            if 'write_' + step in steps or 'remove_' + step in steps]
+            for key, path, before in (('program', program_path, program), ('unit', unit_path, unit))
+            if 'write_' + key in steps or 'remove_' + key in steps]
     if module.check_mode:
         module.exit_json(**result)
 
