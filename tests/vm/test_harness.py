@@ -349,6 +349,55 @@ def test_stage_command_reads_the_instance_console(tmp_path):
     assert proc.stdout == "Xen hypervisor\t(XEN) Freed 668kB init memory\n"
 
 
+# --- `vm cpu`: what a VM that went silent is doing, from QEMU's `info registers -a` ---
+# Written by us after QEMU 7.2's output for a bookworm guest (general registers and vector state cut).
+def registers(cpu, ip, hlt=0, smm=0, cs="CS =0010 0000000000000000 ffffffff 00a09b00 DPL=0 CS64 [-RA]"):
+    return (f"CPU#{cpu}\nRAX=000000000132d6cc RBX=ff3854b55dd31cc0 RCX=000000000132d6cc RDX=000000000000b772\n"
+            f"RIP={ip} RFL=00000086 [--S--P-] CPL=0 II=0 A20=1 SMM={smm} HLT={hlt}\n"
+            "ES =0000 0000000000000000 00000000 00000000\n"
+            f"{cs}\nCR0=80050033 CR2=000055e3dbb6ddf0 CR3=0000000034b76000 CR4=00551ef0\n"
+            "EFER=0000000000000d01\n\n")
+
+
+def test_cpu_registers_reads_each_vcpu():
+    text = "\n" + registers(0, "ffffffff98ae8fff") + registers(1, "000000007e5a1234", hlt=1,
+                                                                cs="CS =0038 0000000000000000 ffffffff 00af9a00 DPL=0 CS64 [-R-]")
+    assert vm.cpu_registers(text) == [
+        {"cpu": 0, "ip": "ffffffff98ae8fff", "cpl": 0, "smm": False, "halted": False, "mode": "CS64"},
+        {"cpu": 1, "ip": "000000007e5a1234", "cpl": 0, "smm": False, "halted": True, "mode": "CS64"},
+    ]
+    # 32-bit: EIP, and a CS line QEMU marks CS32
+    legacy = "CPU#0\nEIP=0000fff0 EFL=00000002 [-------] CPL=0 II=0 A20=1 SMM=1 HLT=0\nCS =f000 ffff0000 0000ffff 00009b00 CS32\n"
+    assert vm.cpu_registers(legacy) == [{"cpu": 0, "ip": "0000fff0", "cpl": 0, "smm": True, "halted": False,
+                                         "mode": "CS32"}]
+    assert vm.cpu_registers("") == []
+
+
+def test_cpu_report_tells_spinning_halted_and_running_apart():
+    parse = vm.cpu_registers
+    samples = [parse(registers(0, "000000007e5a1234") + registers(1, "ffff82d040200000", hlt=1)),
+               parse(registers(0, "000000007e5a1234") + registers(1, "ffff82d040200010", hlt=1)),
+               parse(registers(0, "000000007e5a1234") + registers(1, "ffff82d040200010", hlt=1))]
+    assert vm.cpu_report(samples) == [
+        "CPU#0: instruction pointer did not move; CS64 CPL=0; IP 000000007e5a1234",
+        "CPU#1: halted in every sample; CS64 CPL=0; IP ffff82d040200000, ffff82d040200010",
+    ]
+    moving = [parse(registers(0, "ffffffff98ae8fff", smm=1, hlt=1)), parse(registers(0, "ffffffff98b3dca0"))]
+    assert vm.cpu_report(moving) == ["CPU#0: running (2 distinct instruction pointers); in SMM; "
+                                     "IP ffffffff98ae8fff, ffffffff98b3dca0"]
+    assert vm.cpu_report([[]]) == ["no register state from QEMU"]
+
+
+def test_cpu_command_needs_a_running_qemu(tmp_path):
+    run_dir = tmp_path / "run" / "probe"
+    run_dir.mkdir(parents=True)
+    (run_dir / "instance.json").write_text(json.dumps({"name": "probe", "run_dir": str(run_dir),
+                                                       "pidfile": str(run_dir / "qemu.pid")}))
+    env = dict(os.environ, XENHOST_CACHE=str(tmp_path))
+    proc = subprocess.run([str(HERE / "vm"), "cpu", "probe"], env=env, capture_output=True, text=True, check=False)
+    assert proc.returncode != 0 and "QEMU is not running" in proc.stderr
+
+
 # --- QEMU settings (tests/vm/README.md, "TCG settings"): the measured defaults, overridable for measuring ---
 
 def test_qemu_tuning_defaults_and_overrides():

@@ -6,6 +6,7 @@
   tests/vm/vm ssh NAME [COMMAND...]
   tests/vm/vm console NAME [--lines 60]
   tests/vm/vm stage NAME
+  tests/vm/vm cpu NAME [--samples 3] [--interval 2]
   tests/vm/vm stop NAME
   tests/vm/vm list | cleanup-all
 
@@ -148,6 +149,74 @@ def qmp(sock_path, command, timeout=5):
             return True
     except OSError:
         return False
+
+
+def qmp_call(sock_path, command, arguments=None, timeout=10):
+    """One QMP command's "return" value, or None when QEMU does not answer (events before the reply skipped)."""
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(timeout)
+            s.connect(sock_path)
+            f = s.makefile("rw")
+            f.readline()  # greeting
+            request = {"execute": command, **({"arguments": arguments} if arguments else {})}
+            for cmd in ({"execute": "qmp_capabilities"}, request):
+                f.write(json.dumps(cmd) + "\n")
+                f.flush()
+                while True:
+                    reply = json.loads(f.readline() or "{}")
+                    if "event" not in reply:
+                        break
+            return reply.get("return")
+    except (OSError, ValueError):
+        return None
+
+
+_CPU_HEADER = re.compile(r"^CPU#(\d+)")
+_CPU_IP = re.compile(r"^[RE]IP=([0-9a-f]+) .*\bCPL=(\d) .*\bSMM=(\d) HLT=(\d)")
+_CPU_CS = re.compile(r"^CS =[0-9a-f]{4} .*\b(CS64|CS32|CS16)\b")
+
+
+def cpu_registers(text):
+    """Per vCPU, from QEMU's `info registers -a`: {"cpu", "ip", "cpl", "smm", "halted", "mode"} (pure).
+
+    mode is the code segment's width as QEMU prints it (CS64, CS32, CS16), "unknown" when its line names none.
+    """
+    cpus = []
+    for line in text.splitlines():
+        header, ip, cs = _CPU_HEADER.match(line), _CPU_IP.match(line), _CPU_CS.match(line)
+        if header:
+            cpus.append({"cpu": int(header.group(1)), "ip": None, "cpl": None, "smm": None, "halted": None,
+                         "mode": "unknown"})
+        elif ip and cpus:
+            cpus[-1].update(ip=ip.group(1), cpl=int(ip.group(2)), smm=ip.group(3) == "1", halted=ip.group(4) == "1")
+        elif cs and cpus:
+            cpus[-1]["mode"] = cs.group(1)
+    return cpus
+
+
+def cpu_report(samples):
+    """Lines saying what each vCPU did over successive `info registers -a` parses (pure).
+
+    A vCPU whose instruction pointer never moved and that never halted is spinning in one place (or stuck in
+    one instruction); one that is halted in every sample waits for an interrupt that does not come.
+    """
+    if not samples or not samples[0]:
+        return ["no register state from QEMU"]
+    lines = []
+    for index, first in enumerate(samples[0]):
+        seen = [sample[index] for sample in samples if index < len(sample)]
+        ips = [each["ip"] for each in seen]
+        if all(each["halted"] for each in seen):
+            verdict = "halted in every sample"
+        elif len(set(ips)) == 1 and len(seen) > 1:
+            verdict = "instruction pointer did not move"
+        else:
+            verdict = f"running ({len(set(ips))} distinct instruction pointers)"
+        modes = "/".join(dict.fromkeys(f"{each['mode']} CPL={each['cpl']}" for each in seen))
+        where = "in SMM" if any(each["smm"] for each in seen) else modes
+        lines.append(f"CPU#{first['cpu']}: {verdict}; {where}; IP {', '.join(dict.fromkeys(ips))}")
+    return lines
 
 
 def ssh_argv(inst, command=()):
@@ -505,6 +574,28 @@ def cmd_ssh(args):
     os.execvp("ssh", ssh_argv(inst, args.command))
 
 
+def cmd_cpu(args):
+    """What QEMU and its vCPUs are doing, for a VM that stopped talking: run state, console silence, registers."""
+    inst = load(args.name)
+    if not qemu_pid(inst):
+        die(f"{args.name}: QEMU is not running")
+    status = qmp_call(inst["qmp"], "query-status") or {}
+    try:
+        silent = f"{max(0, time.time() - os.stat(inst['serial_log']).st_mtime):.0f}s"
+    except OSError:
+        silent = "unknown"
+    stage, line = boot_stage(read_console(inst))
+    print(f"{args.name}: QEMU {status.get('status', 'did not answer')}; console stage {stage!r} "
+          f"(last line {line!r}), silent for {silent}")
+    samples = []
+    for index in range(args.samples):
+        if index:
+            time.sleep(args.interval)
+        text = qmp_call(inst["qmp"], "human-monitor-command", {"command-line": "info registers -a"})
+        samples.append(cpu_registers(text or ""))
+    print("\n".join(cpu_report(samples)))
+
+
 def cmd_console(args):
     print(console_tail(load(args.name), args.lines))
 
@@ -594,6 +685,11 @@ def main():
     p = sub.add_parser("stage", help="the boot stage the serial console reached, and its line")
     p.add_argument("name")
     p.set_defaults(func=cmd_stage)
+    p = sub.add_parser("cpu", help="QEMU's run state and what each vCPU is doing (for a VM that went silent)")
+    p.add_argument("name")
+    p.add_argument("--samples", type=int, default=3)
+    p.add_argument("--interval", type=float, default=2.0)
+    p.set_defaults(func=cmd_cpu)
     p = sub.add_parser("stop")
     p.add_argument("name")
     p.set_defaults(func=cmd_stop)
