@@ -219,6 +219,16 @@ def cpu_report(samples):
     return lines
 
 
+def qemu_version(binary):
+    """The version QEMU reports ("10.0.2"), or "unknown": TCG speed depends on it (README "QEMU 10")."""
+    try:
+        out = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=20, check=False).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+    found = re.search(r"QEMU emulator version (\S+)", out)
+    return found.group(1) if found else "unknown"
+
+
 def ssh_argv(inst, command=()):
     return ["ssh", *SSH_OPTS, "-i", inst["key"], "-p", str(inst["port"]), "root@127.0.0.1", *command]
 
@@ -480,8 +490,8 @@ def cmd_start(args):
     for _attempt in range(3):  # the port may be taken between probing and QEMU binding it
         inst["port"] = free_port()
         (run_dir / "instance.json").write_text(json.dumps(inst, indent=2) + "\n")
-        proc = subprocess.run(qemu_argv(image_dir, image, inst, inst["cpu"], accel), capture_output=True, text=True,
-                              check=False)
+        argv = qemu_argv(image_dir, image, inst, inst["cpu"], accel)
+        proc = subprocess.run(argv, capture_output=True, text=True, check=False)
         if proc.returncode == 0:
             break
         log(f"qemu failed to start: {proc.stderr.strip()}")
@@ -491,7 +501,8 @@ def cmd_start(args):
     inst["started"] = time.time()
     (run_dir / "instance.json").write_text(json.dumps(inst, indent=2) + "\n")
     log(f"{args.name}: {image['suite']}/{image['arch']}/{image['boot']} ({firmware}) on 127.0.0.1:{inst['port']} "
-        f"(pid {inst['pid']}, -accel {inst['tuning']['accel']}, -cpu {inst['cpu']}, -m {inst['tuning']['mem']}, "
+        f"(QEMU {qemu_version(argv[0])}, pid {inst['pid']}, -accel {inst['tuning']['accel']}, -cpu {inst['cpu']}, "
+        f"-m {inst['tuning']['mem']}, "
         f"-smp {inst['tuning']['smp']}, cache={inst['tuning']['cache']}), serial log {inst['serial_log']}")
     if not args.no_wait:
         t1 = time.monotonic()
