@@ -134,25 +134,11 @@ def qemu_pid(inst):
     return pid if inst["run_dir"] in cmdline and "qemu-system" in cmdline else None
 
 
-def qmp(sock_path, command, timeout=5):
-    """Send one QMP command; True if QEMU answered (or closed the socket after 'quit')."""
-    try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-            s.settimeout(timeout)
-            s.connect(sock_path)
-            f = s.makefile("rw")
-            f.readline()  # greeting
-            for cmd in ({"execute": "qmp_capabilities"}, {"execute": command}):
-                f.write(json.dumps(cmd) + "\n")
-                f.flush()
-                f.readline()
-            return True
-    except OSError:
-        return False
-
-
 def qmp_call(sock_path, command, arguments=None, timeout=10):
-    """One QMP command's "return" value, or None when QEMU does not answer (events before the reply skipped)."""
+    """One QMP command's "return" value ({} for most commands, 'quit' too), or None when QEMU does not answer.
+
+    Asynchronous events that arrive before the reply are skipped.
+    """
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
             s.settimeout(timeout)
@@ -614,7 +600,7 @@ def cmd_console(args):
 def stop(inst):
     pid = qemu_pid(inst)
     if pid:
-        qmp(inst["qmp"], "quit")
+        qmp_call(inst["qmp"], "quit")
         for sig in (None, signal.SIGTERM, signal.SIGKILL):
             if sig:
                 try:
