@@ -360,8 +360,8 @@ def registers(cpu, ip, hlt=0, smm=0, cs="CS =0010 0000000000000000 ffffffff 00a0
 
 
 def test_cpu_registers_reads_each_vcpu():
-    text = "\n" + registers(0, "ffffffff98ae8fff") + registers(1, "000000007e5a1234", hlt=1,
-                                                                cs="CS =0038 0000000000000000 ffffffff 00af9a00 DPL=0 CS64 [-R-]")
+    firmware_cs = "CS =0038 0000000000000000 ffffffff 00af9a00 DPL=0 CS64 [-R-]"
+    text = "\n" + registers(0, "ffffffff98ae8fff") + registers(1, "000000007e5a1234", hlt=1, cs=firmware_cs)
     assert vm.cpu_registers(text) == [
         {"cpu": 0, "ip": "ffffffff98ae8fff", "cpl": 0, "smm": False, "halted": False, "mode": "CS64"},
         {"cpu": 1, "ip": "000000007e5a1234", "cpl": 0, "smm": False, "halted": True, "mode": "CS64"},
