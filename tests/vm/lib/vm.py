@@ -347,6 +347,14 @@ def read_console(inst):
         return ""
 
 
+def console_silence(inst):
+    """Seconds since the serial console last grew, or None when its log cannot be read."""
+    try:
+        return max(0.0, time.time() - os.stat(inst["serial_log"]).st_mtime)
+    except OSError:
+        return None
+
+
 def kvm_note():
     """Why KVM is unlikely to help here, or None: a /dev/kvm without VT-x/AMD-V behind it."""
     try:
@@ -534,10 +542,8 @@ def wait_ssh(inst, timeout, timeout_why):
             stage, since, seen_at_start = current, now, False
             per_stage.setdefault(stage, 0.0)
         in_stage = f"{'at least ' if seen_at_start else ''}{now - since:.0f}s"
-        try:
-            silent = f", console silent for {max(0, time.time() - os.stat(inst['serial_log']).st_mtime):.0f}s"
-        except OSError:
-            silent = ""
+        quiet = console_silence(inst)
+        silent = "" if quiet is None else f", console silent for {quiet:.0f}s"
         if now - t0 >= timeout:
             slowest = max(per_stage, key=per_stage.get)
             spent = ", ".join(f"{each} {seconds:.0f}s" for each, seconds in per_stage.items())
@@ -577,10 +583,8 @@ def cmd_cpu(args):
     if not qemu_pid(inst):
         die(f"{args.name}: QEMU is not running")
     status = qmp_call(inst["qmp"], "query-status") or {}
-    try:
-        silent = f"{max(0, time.time() - os.stat(inst['serial_log']).st_mtime):.0f}s"
-    except OSError:
-        silent = "unknown"
+    quiet = console_silence(inst)
+    silent = "unknown" if quiet is None else f"{quiet:.0f}s"
     stage, line = boot_stage(read_console(inst))
     print(f"{args.name}: QEMU {status.get('status', 'did not answer')}; console stage {stage!r} "
           f"(last line {line!r}), silent for {silent}")
