@@ -226,6 +226,13 @@ default:
       description: Its files that were not found.
       type: list
       elements: str
+checksum:
+  description:
+    - SHA-1 of the menu file as read (what M(ansible.builtin.stat) returns as C(checksum)). Two readings around an
+      C(update-grub) tell whether it changed the menu, without a further call.
+  returned: always
+  type: str
+  sample: 2aae6c35c94fcfb415dbe95f408b9ce91ee846ed
 newer_sources:
   description: The O(sources) modified after O(path), sorted; empty when the menu is up to date with them.
   returned: always
@@ -280,6 +287,7 @@ plan:
       elements: str
 '''
 
+import hashlib
 import os
 
 from ansible.module_utils.basic import AnsibleModule
@@ -288,9 +296,13 @@ from ansible_collections.xenhost.dom0.plugins.module_utils import grub2_cfg
 DEFAULT_PATHS = ('boot/grub/grub.cfg', 'boot/grub2/grub.cfg')
 
 
-def _read(path):
+def _read_bytes(path):
     with open(path, 'rb') as handle:
-        return handle.read().decode('utf-8', 'replace')
+        return handle.read()
+
+
+def _read(path):
+    return _read_bytes(path).decode('utf-8', 'replace')
 
 
 def _mtime(path):
@@ -340,7 +352,8 @@ def main():
     grubenv = module.params['grubenv'] or os.path.join(os.path.dirname(path), 'grubenv')
 
     try:
-        config = grub2_cfg.parse(_read(path))
+        menu = _read_bytes(path)
+        config = grub2_cfg.parse(menu.decode('utf-8', 'replace'))
     except (IOError, OSError) as exc:
         module.fail_json(msg='cannot read %s: %s' % (path, exc))
     except grub2_cfg.Grub2ParseError as exc:
@@ -366,6 +379,7 @@ def main():
     module.exit_json(
         changed=False,
         path=path,
+        checksum=hashlib.sha1(menu).hexdigest(),
         newer_sources=grub2_cfg.newer_sources(os.stat(path).st_mtime,
                                               dict((source, _mtime(source)) for source in module.params['sources'])),
         grubenv=grubenv,

@@ -81,3 +81,13 @@ def test_sources_newer_than_the_menu(run_module, debian_root):
     result = run_module(grub2_entries, root=str(debian_root), sources=[str(newer), str(older), str(missing)])
     assert result['newer_sources'] == [str(newer)]
     assert run_module(grub2_entries, root=str(debian_root))['newer_sources'] == []
+
+
+def test_checksum_tells_a_regenerated_menu_from_an_unchanged_one(run_module, debian_root):
+    menu = debian_root / 'boot' / 'grub' / 'grub.cfg'
+    # sha1sum(1) of the fixture, the value ansible.builtin.stat reports as checksum.
+    assert run_module(grub2_entries, root=str(debian_root))['checksum'] == 'bad0a254381303288c2e0c5ac5d2303d218f54c7'
+    os.utime(str(menu), None)                            # rewritten with the same text: no change
+    assert run_module(grub2_entries, root=str(debian_root))['checksum'] == 'bad0a254381303288c2e0c5ac5d2303d218f54c7'
+    menu.write_bytes(menu.read_bytes().replace(b'6.1.0-28-amd64', b'6.1.0-29-amd64', 1))
+    assert run_module(grub2_entries, root=str(debian_root))['checksum'] != 'bad0a254381303288c2e0c5ac5d2303d218f54c7'
