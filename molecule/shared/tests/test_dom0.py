@@ -68,6 +68,13 @@ def test_xen_release_matches_debian(host):
     assert version.startswith(XEN_OF_DEBIAN[debian_major(host)] + "."), version
     cmdline = re.search(r"^xen_commandline\s*:\s*(.*)$", info, re.M).group(1)
     assert "dom0_mem=1024M,max:1024M" in cmdline.split()
+    # xen_bootloader_dom0_max_vcpus (the base config sets it): on Xen's command line, and dom0 has that many vCPUs.
+    vcpus = str(host.ansible.get_variables().get("xen_bootloader_dom0_max_vcpus", ""))
+    if vcpus:
+        assert "dom0_max_vcpus=%s" % vcpus in cmdline.split()
+        domain0 = [line.split() for line in host.check_output("xl list").splitlines() if line.startswith("Domain-0 ")]
+        bounds = [int(n) for n in vcpus.split("-")]
+        assert domain0 and bounds[0] <= int(domain0[0][3]) <= bounds[-1], domain0
 
 
 @pytest.fixture(scope="module")
