@@ -94,9 +94,10 @@ def put_file(host, src, dest):
     (about 15 s a file under CI's load). The dom0 checks the copy's SHA-256 against the local file's."""
     with open(src, "rb") as handle:
         data = handle.read()
-    host.run_expect([0], "printf %%s %s | base64 -d > %s.tmp && echo '%s  %s.tmp' | sha256sum -c --quiet && chmod 0755 %s.tmp "
-                    "&& mv %s.tmp %s" % (base64.b64encode(data).decode(), dest, hashlib.sha256(data).hexdigest(), dest,
-                                         dest, dest, dest))
+    command = ("printf %s {data} | base64 -d > {tmp} && echo '{sha256}  {tmp}' | sha256sum -c --quiet && "
+               "chmod 0755 {tmp} && mv {tmp} {dest}")
+    host.run_expect([0], command.format(data=base64.b64encode(data).decode(), tmp=dest + ".tmp",
+                                        sha256=hashlib.sha256(data).hexdigest(), dest=dest))
 
 
 @pytest.fixture(scope="module")
@@ -306,7 +307,7 @@ def libvirt_start(host, guest):
     dom0's memory unchanged."""
     memory_before = dom0_memory(host)
     assert "shut off" in libvirt_state(host, guest)
-    guest.capture("virsh", "-c", "xen:///", "start", "--console", guest.name)
+    guest.capture(*VIRSH.split(), "start", "--console", guest.name)
     guest.wait_console("XENHOST-GUEST: ready")
     assert libvirt_state(host, guest) == "running"
     guest.check_booted()
@@ -347,7 +348,7 @@ def test_autostart_guest_comes_back_after_dom0_reboot_and_was_shut_down_cleanly(
     variables = host.ansible.get_variables()
     if not variables.get("xenhost_test_guest_autostart"):
         pytest.skip("autostart costs a dom0 reboot: run where xenhost_test_guest_autostart is set (README scenario table)")
-    by_libvirt = bool(variables.get("xen_virt_manager_enabled"))
+    by_libvirt = libvirt_owns_autostart(variables)
     guest = Guest(host, "xenhost-auto", "pv")
     link = "/etc/xen/auto/%s.cfg" % guest.name
     if by_libvirt:
