@@ -500,3 +500,27 @@ def test_scenario_runner_times_each_molecule_action(monkeypatch):
         clock.see(line)
     now[0] = 100.0 + 400
     assert clock.summary() == "create 45 s, converge 300 s, verify 55 s"
+
+
+def test_task_times_per_playbook_run(tmp_path):
+    """scripts/lib/task_times.py (the benchmark's and the scenario runner's summary of bench_timer's records): one
+    summary per ansible-playbook run, a playbook run again numbered (Molecule's idempotence check runs converge.yml a
+    second time), slowest task first, failed results counted and kept out of the sum; a missing file is no runs."""
+    spec = importlib.util.spec_from_file_location("xenhost_task_times", REPO / "scripts" / "lib" / "task_times.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    records = [dict(task="Gathering Facts", status="ok", seconds=9.5, playbook="converge.yml", run=11),
+               dict(task="Install the packages", status="ok", seconds=120.25, playbook="converge.yml", run=11),
+               dict(task="Reboot", status="failed", seconds=600.0, playbook="converge.yml", run=11),
+               dict(task="Gathering Facts", status="ok", seconds=8.0, playbook="converge.yml", run=12),
+               dict(task="Stop the VM", status="ok", seconds=2.0, playbook="destroy.yml", run=13)]
+    path = tmp_path / "tasks.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    runs = module.runs(module.load(str(path)))
+    assert [label for label, rows in runs] == ["converge.yml", "converge.yml #2", "destroy.yml"]
+    assert module.summary(*runs[0], top=1) == [
+        "converge.yml: 2 task results, 130 s in all, 64.88 s each on average; 1 failed",
+        "      120.2 s  Install the packages"]
+    assert module.summary("(c)", runs[1][1], wall=20)[0] == (
+        "(c): 1 task results, 8 s in all, 8.00 s each on average; 12 s of the 20 s outside them")
+    assert module.runs(module.load(str(tmp_path / "absent.jsonl"))) == []

@@ -1,9 +1,11 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, xenhost maintainers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Callback for scripts/benchmark: append one JSON line per finished task to $XENHOST_BENCH_TIMES:
-{"task": NAME, "seconds": WALL, "status": ok|failed}; skipped tasks are not recorded. Wall time from the task's
-start to its one host's result (the benchmark runs one host), so the controller's start-up is not in it."""
+"""Callback for scripts/benchmark and the Molecule scenarios (scripts/lib/scenarios): append one JSON line per
+finished task to $XENHOST_BENCH_TIMES: {"task": NAME, "seconds": WALL, "status": ok|failed, "playbook": FILE,
+"run": PID}; skipped tasks are not recorded. Wall time from the task's start to its one host's result (both run
+one host), so the controller's start-up is not in it. playbook and run tell apart the ansible-playbook runs that
+share a file (Molecule's converge and its idempotence check); scripts/lib/task_times.py summarizes them."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -33,6 +35,10 @@ class CallbackModule(CallbackBase):
         super(CallbackModule, self).__init__()
         self._start = {}
         self._path = os.environ.get('XENHOST_BENCH_TIMES')
+        self._playbook = ''
+
+    def v2_playbook_on_start(self, playbook):
+        self._playbook = os.path.basename(getattr(playbook, '_file_name', '') or '')
 
     def v2_playbook_on_task_start(self, task, is_conditional):
         self._start[task._uuid] = time.monotonic()
@@ -42,7 +48,8 @@ class CallbackModule(CallbackBase):
         if self._path and start is not None:
             with open(self._path, 'a') as handle:
                 handle.write(json.dumps({'task': result._task.get_name(), 'status': status,
-                                         'seconds': round(time.monotonic() - start, 3)}) + '\n')
+                                         'seconds': round(time.monotonic() - start, 3),
+                                         'playbook': self._playbook, 'run': os.getpid()}) + '\n')
 
     def v2_runner_on_ok(self, result):
         self._record(result, 'ok')
