@@ -354,6 +354,9 @@ def test_autostart_guest_comes_back_after_dom0_reboot_and_was_shut_down_cleanly(
     if by_libvirt:
         assert not host.service("xendomains").is_enabled
         assert host.service("libvirt-guests").is_enabled and host.service("libvirt-guests").is_running
+        # xen_virt_manager's three settings (one config_lines call): Xen's URI, shut down, not started at boot.
+        settings = set(host.file("/etc/default/libvirt-guests").content_string.splitlines())
+        assert {"URIS=xen:///system", "ON_SHUTDOWN=shutdown", "ON_BOOT=ignore"} <= settings
         host.run_expect([0], "%s define %s && %s autostart %s" % (VIRSH, guest.xml, VIRSH, guest.name))
     else:
         assert host.service("xendomains").is_enabled

@@ -2,6 +2,7 @@
 """Per-platform data and templates, rendered with Ansible's templating: exact RHEL 5 and Debian contents."""
 
 import os
+import re
 
 import pytest
 
@@ -146,8 +147,14 @@ def test_libvirt_guests_get_the_xendomains_policy(options, expected):
     """Where libvirt owns the guests, libvirt-guests stops them with dom0 as xen_toolstack told xendomains to."""
     for platform in ('Debian-12', 'Debian-13'):
         variables = role_vars('xen_virt_manager', platform, **options)
-        settings = dict((i['key'], i['value']) for i in render(variables, '{{ __xen_virt_manager_guests_settings }}'))
+        lines = render(variables, '{{ __xen_virt_manager_guests_settings }}')
+        settings = dict(i['line'].split('=', 1) for i in lines)
         assert settings == expected
+        # Each regexp finds its key set or commented out (Debian ships them as comments), and no other key.
+        for item in lines:
+            key = item['line'].split('=', 1)[0]
+            assert [k for k in expected if re.match(item['regexp'], '%s=x' % k)] == [key]
+            assert re.match(item['regexp'], '#%s=x' % key)
         assert render(variables, '{{ __xen_virt_manager_guests.after }}') == ['xen.service', 'libvirtd.service']
     # libvirt 0.x has no libvirt-guests; xendomains keeps the guests there.
     assert render(role_vars('xen_virt_manager', 'RedHat-5'), '{{ __xen_virt_manager_guests }}') == {}
