@@ -236,6 +236,40 @@ class Entry(object):
         }
 
 
+def loaded_files(entry, boot_dir='/boot'):
+    """The files GRUB loads for ``entry`` (kernel, modules, initrd), as paths on the running system.
+
+    GRUB legacy names them on its root device, optionally with a device prefix: with /boot on a file
+    system of its own (RHEL 5) ``/vmlinuz-...`` is ``/boot/vmlinuz-...``, with /boot on the root file
+    system it is written ``/boot/vmlinuz-...``. So a path that does not already start with ``boot_dir``
+    is taken as relative to it.
+    """
+    boot_dir = boot_dir.rstrip('/')
+    lines = [entry.kernel_line] + list(entry.module_lines) + [entry.initrd_line]
+    files = []
+    for line in lines:
+        image = image_of(line.args) if line is not None else None
+        if not image:
+            continue
+        image = _DEVICE_PREFIX_RE.sub('', image)
+        files.append(image if image.startswith(boot_dir + '/') else boot_dir + '/' + image.lstrip('/'))
+    return files
+
+
+def missing_files(text, indexes, boot_dir, exists):
+    """The files of the entries numbered ``indexes`` that ``exists`` (a predicate) says are not there, in menu order.
+
+    Why it matters: GRUB cannot load an entry whose image is gone, and a trial must be able to come back, so the
+    entry it falls back to must load as well as the Xen entry.
+    """
+    wanted = set(indexes)
+    missing = []
+    for entry in MenuConfig(text).entries:
+        if entry.index in wanted:
+            missing.extend(path for path in loaded_files(entry, boot_dir) if path not in missing and not exists(path))
+    return missing
+
+
 class MenuConfig(object):
     """Parsed view of a menu.lst; ``lines`` is the only source of truth."""
 

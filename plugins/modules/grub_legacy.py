@@ -91,6 +91,15 @@ options:
       - Create a backup file (with a timestamp) of every file changed, beside it.
     type: bool
     default: false
+  boot_dir:
+    description:
+      - Where the files the entries load live on this system, for RV(missing_files).
+      - GRUB legacy names them on its root device. With C(/boot) on a file system of its own (RHEL/CentOS 5) an entry
+        says C(/vmlinuz-...), with C(/boot) on the root file system C(/boot/vmlinuz-...). A path that does not start
+        with O(boot_dir) is taken as relative to it. A GRUB device prefix such as C((hd0,0)) is ignored.
+    type: path
+    default: /boot
+    version_added: 0.2.0
 attributes:
   check_mode:
     support: full
@@ -225,6 +234,16 @@ fallback_index:
   returned: always
   type: int
   sample: 1
+missing_files:
+  description:
+    - The files (hypervisor, kernels, initrds) of the default entry, and with O(plan=trial) of the entry the trial
+      falls back to, that are not regular files on this system (paths as O(boot_dir) resolves them). Empty when all
+      are there. GRUB cannot load an entry whose files are gone, so do not reboot while this is not empty.
+  returned: always
+  type: list
+  elements: str
+  sample: [/boot/initrd.img-6.1.0-27-amd64]
+  version_added: 0.2.0
 fallback_title:
   description: Title of that entry; empty when there is none.
   returned: always
@@ -291,6 +310,7 @@ def main():
             backup=dict(type='bool', default=False),
             plan=dict(type='str', choices=['trial', 'permanent']),
             dom0_args=dict(type='raw'),
+            boot_dir=dict(type='path', default='/boot'),
         ),
         supports_check_mode=True,
     )
@@ -348,6 +368,10 @@ def main():
         fallback_index=fallback_entry.index if fallback_entry else None,
         fallback_title=_clean(fallback_entry.title) if fallback_entry else '',
     )
+    # Read only, so in check mode too: the planned default (and a trial's way back) must load.
+    checked = [out['default_index']] + ([out['fallback_index']] if out['trial'] and fallback_entry else [])
+    out['missing_files'] = [_clean(name) for name in
+                            grub_legacy.missing_files(new_text, checked, params['boot_dir'], os.path.isfile)]
     if uses_saved:
         out['default_file'] = default_file
     if module._diff and diffs:

@@ -456,3 +456,31 @@ def test_dom0_args_merge_into_the_first_module_line_only():
 def test_entries_report_the_initrd():
     entry = gl.parse(fixture('rhel5_grub.conf')).entries[0].as_dict()
     assert entry['initrd'] == '/initrd-2.6.18-398.el5.img'
+
+
+def test_loaded_files_resolve_grub_paths_on_a_separate_and_a_root_boot_file_system():
+    rhel = gl.MenuConfig(fixture('rhel5_grub.conf')).entries
+    # RHEL 5: /boot is its own file system, so GRUB's /xen.gz-... is /boot/xen.gz-...; options are not files.
+    assert gl.loaded_files(rhel[1], '/boot') == ['/boot/xen.gz-2.6.18-398.el5', '/boot/vmlinuz-2.6.18-398.el5xen',
+                                                 '/boot/initrd-2.6.18-398.el5xen.img']
+    assert gl.loaded_files(rhel[0], '/boot/') == ['/boot/vmlinuz-2.6.18-398.el5', '/boot/initrd-2.6.18-398.el5.img']
+    # A device prefix and kernel flags are not part of the path; a path already under boot_dir is kept.
+    menu = ('title A\nkernel --no-mem-option (hd0,1)/boot/xen.gz dom0_mem=512M\nmodule /boot/vmlinuz ro\n'
+            'module (hd0,1)/boot/initrd.img\ntitle B\nroot (hd0,0)\n')
+    entries = gl.MenuConfig(menu).entries
+    assert gl.loaded_files(entries[0], '/boot') == ['/boot/xen.gz', '/boot/vmlinuz', '/boot/initrd.img']
+    assert gl.loaded_files(entries[0], '/srv/root') == ['/srv/root/boot/xen.gz', '/srv/root/boot/vmlinuz',
+                                                        '/srv/root/boot/initrd.img']
+    assert gl.loaded_files(entries[1], '/boot') == []
+
+
+def test_missing_files_of_the_named_entries_only():
+    text = fixture('rhel5_grub.conf')
+    present = {'/boot/xen.gz-2.6.18-398.el5', '/boot/vmlinuz-2.6.18-398.el5xen', '/boot/initrd-2.6.18-398.el5xen.img',
+               '/boot/vmlinuz-2.6.18-398.el5'}
+    assert gl.missing_files(text, [1], '/boot', present.__contains__) == []
+    assert gl.missing_files(text, [1, 0], '/boot', present.__contains__) == ['/boot/initrd-2.6.18-398.el5.img']
+    # Entry 2's files are all absent, but it is not asked about.
+    assert gl.missing_files(text, [0, 1], '/boot', lambda path: False) == [
+        '/boot/vmlinuz-2.6.18-398.el5', '/boot/initrd-2.6.18-398.el5.img', '/boot/xen.gz-2.6.18-398.el5',
+        '/boot/vmlinuz-2.6.18-398.el5xen', '/boot/initrd-2.6.18-398.el5xen.img']

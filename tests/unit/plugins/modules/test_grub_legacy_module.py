@@ -285,3 +285,24 @@ def test_trial_in_check_mode_writes_nothing(run_module, rhel5):
                         _ansible_check_mode=True, _ansible_diff=True)
     assert result['changed'] is True and len(result['diff']) == 2
     assert read(str(grub / 'grub.conf')) == before and not os.path.exists(str(grub / 'default'))
+
+
+def test_missing_files_of_the_default_and_of_a_trials_fallback(run_module, rhel5):
+    boot = rhel5 / 'boot'
+    conf = boot / 'grub' / 'grub.conf'
+    for name in ('xen.gz-2.6.18-398.el5', 'vmlinuz-2.6.18-398.el5xen', 'initrd-2.6.18-398.el5xen.img',
+                 'vmlinuz-2.6.18-398.el5'):
+        (boot / name).write_text('x')
+    # Without a trial only the Xen default counts; the plain entry's missing initrd does not.
+    result = run_module(grub_legacy, path=str(conf), default='xen', boot_dir=str(boot), _ansible_check_mode=True)
+    assert result['missing_files'] == []
+    # A trial falls back to entry 0, whose initrd is gone (checked in check mode too: it only reads).
+    trial = run_module(grub_legacy, path=str(conf), default='xen', plan='trial', boot_dir=str(boot),
+                       _ansible_check_mode=True)
+    assert trial['fallback_index'] == 0
+    assert trial['missing_files'] == [str(boot / 'initrd-2.6.18-398.el5.img')]
+    # A directory where the hypervisor should be is not a file GRUB can load.
+    os.unlink(str(boot / 'xen.gz-2.6.18-398.el5'))
+    os.mkdir(str(boot / 'xen.gz-2.6.18-398.el5'))
+    result = run_module(grub_legacy, path=str(conf), default='xen', boot_dir=str(boot), _ansible_check_mode=True)
+    assert result['missing_files'] == [str(boot / 'xen.gz-2.6.18-398.el5')]
