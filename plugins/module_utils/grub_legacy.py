@@ -256,15 +256,16 @@ def loaded_files(entry, boot_dir='/boot'):
     return files
 
 
-def missing_files(text, indexes, boot_dir, exists):
-    """The files of the entries numbered ``indexes`` that ``exists`` (a predicate) says are not there, in menu order.
+def missing_files(entries, indexes, boot_dir, exists):
+    """The files of the ``entries`` (a MenuConfig's) numbered ``indexes`` that ``exists`` (a predicate) says are not
+    there, in menu order.
 
     Why it matters: GRUB cannot load an entry whose image is gone, and a trial must be able to come back, so the
     entry it falls back to must load as well as the Xen entry.
     """
     wanted = set(indexes)
     missing = []
-    for entry in MenuConfig(text).entries:
+    for entry in entries:
         if entry.index in wanted:
             missing.extend(path for path in loaded_files(entry, boot_dir) if path not in missing and not exists(path))
     return missing

@@ -295,9 +295,8 @@ def _find_path(module, path):
     return real
 
 
-def _entries(text):
-    return [dict((k, _clean(v) if isinstance(v, str) else v) for k, v in e.as_dict().items())
-            for e in grub_legacy.MenuConfig(text).entries]
+def _entries(entries):
+    return [dict((k, _clean(v) if isinstance(v, str) else v) for k, v in e.as_dict().items()) for e in entries]
 
 
 def main():
@@ -341,6 +340,8 @@ def main():
         module.fail_json(msg='%s says "default saved", but %s' % (path, default_error), path=path)
 
     new_text = result['text']
+    # Parsed once: the entries returned and the files checked are those of the menu as planned.
+    new_entries = grub_legacy.MenuConfig(new_text).entries
     menu_changed = new_text != text
     default_changed = result['default_file_index'] is not None
     uses_saved = result['previous_setting'] == 'saved' or params['plan'] == 'trial'
@@ -357,7 +358,7 @@ def main():
     out = dict(
         changed=menu_changed or default_changed,
         path=path,
-        entries=_entries(new_text),
+        entries=_entries(new_entries),
         default_index=result['chosen'].index,
         default_title=_clean(result['chosen'].title),
         previous_default=result['previous_default'],
@@ -371,7 +372,7 @@ def main():
     # Read only, so in check mode too: the planned default (and a trial's way back) must load.
     checked = [out['default_index']] + ([out['fallback_index']] if out['trial'] and fallback_entry else [])
     out['missing_files'] = [_clean(name) for name in
-                            grub_legacy.missing_files(new_text, checked, params['boot_dir'], os.path.isfile)]
+                            grub_legacy.missing_files(new_entries, checked, params['boot_dir'], os.path.isfile)]
     if uses_saved:
         out['default_file'] = default_file
     if module._diff and diffs:

@@ -475,12 +475,12 @@ def test_loaded_files_resolve_grub_paths_on_a_separate_and_a_root_boot_file_syst
 
 
 def test_missing_files_of_the_named_entries_only():
-    text = fixture('rhel5_grub.conf')
+    entries = gl.MenuConfig(fixture('rhel5_grub.conf')).entries
     present = {'/boot/xen.gz-2.6.18-398.el5', '/boot/vmlinuz-2.6.18-398.el5xen', '/boot/initrd-2.6.18-398.el5xen.img',
                '/boot/vmlinuz-2.6.18-398.el5'}
-    assert gl.missing_files(text, [1], '/boot', present.__contains__) == []
-    assert gl.missing_files(text, [1, 0], '/boot', present.__contains__) == ['/boot/initrd-2.6.18-398.el5.img']
+    assert gl.missing_files(entries, [1], '/boot', present.__contains__) == []
+    assert gl.missing_files(entries, [1, 0], '/boot', present.__contains__) == ['/boot/initrd-2.6.18-398.el5.img']
     # Entry 2's files are all absent, but it is not asked about.
-    assert gl.missing_files(text, [0, 1], '/boot', lambda path: False) == [
+    assert gl.missing_files(entries, [0, 1], '/boot', lambda path: False) == [
         '/boot/vmlinuz-2.6.18-398.el5', '/boot/initrd-2.6.18-398.el5.img', '/boot/xen.gz-2.6.18-398.el5',
         '/boot/vmlinuz-2.6.18-398.el5xen', '/boot/initrd-2.6.18-398.el5xen.img']
