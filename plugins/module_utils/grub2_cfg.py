@@ -512,6 +512,20 @@ def newer_sources(menu_mtime, source_mtimes):
     return sorted(path for path, mtime in source_mtimes.items() if mtime is not None and mtime > menu_mtime)
 
 
+def update_reasons(asked, newer, plan_errors):
+    """Why the menu must be regenerated now, as a list of short reasons; empty when it is up to date.
+
+    asked: the caller changed what update-grub reads in this run (a removed grub.d script leaves no newer file).
+    newer: newer_sources()'s answer (an interrupted run wrote a source and never regenerated). plan_errors:
+    boot_plan()'s errors for the menu as it is (no Xen entry, the default not Xen yet): regenerating may mend them.
+    """
+    reasons = ['its sources changed in this run'] if asked else []
+    reasons.extend('%s is newer than the menu' % path for path in newer)
+    if plan_errors:
+        reasons.append('the menu does not fit the plan yet')
+    return reasons
+
+
 def grubenv_unwritable_reason(fs, abstractions):
     """Why GRUB cannot write grubenv at boot (so a one-time entry would never be cleared), or None.
 

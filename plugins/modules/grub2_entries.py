@@ -18,8 +18,10 @@ description:
   - Resolves the default entry the way GRUB does - a number (at each level entries and submenus both count), a
     title, an id (C($menuentry_id_option 'xen-gnulinux-simple-<uuid>')), a C(X>Y) path through submenus, or
     C(${saved_entry}) from C(grubenv). An unknown default makes GRUB boot item 0, and this module reports that.
-  - Never changes anything. Use it after C(update-grub) / C(grub2-mkconfig) and before rebooting, to avoid guessing
+  - Writes nothing itself. Use it after C(update-grub) / C(grub2-mkconfig) and before rebooting, to avoid guessing
     titles (they differ between Debian, Ubuntu and EL) and to fail before a reboot that would not start Xen.
+  - With O(update_command) it also runs that command when the menu is out of date and then reads the menu it
+    generated, in the same call (under emulation each module call costs seconds; three became one).
   - "Debian's and Ubuntu's C(20_linux_xen) put the Xen entries in a top-level C(<OS>, with Xen hypervisor) entry and
     a submenu C(Advanced options for <OS> (with Xen hypervisor)) holding a submenu C(Xen hypervisor, version <v>);
     it skips kernels whose C(/boot/config-*) lacks C(CONFIG_XEN_DOM0=y)."
@@ -69,11 +71,31 @@ options:
     type: list
     elements: path
     default: []
+  update_command:
+    description:
+      - The command that regenerates O(path), for example V([update-grub]). When given and the menu is out of date,
+        the module runs it and returns what the menu it generated says; the module is then C(changed) when the new
+        menu differs from the one it read first.
+      - Out of date means O(update_due) is true, a file in O(sources) was modified after O(path) (RV(newer_sources)),
+        or with O(plan) the menu does not fit the plan yet (RV(plan.errors) of the menu as read first).
+      - Without it the module only reads.
+    version_added: 0.2.0
+    type: list
+    elements: str
+  update_due:
+    description:
+      - The caller changed what O(update_command) reads in this run, for example removed a C(grub.d) script (which
+        leaves no newer file behind). Only with O(update_command).
+    version_added: 0.2.0
+    type: bool
+    default: false
 attributes:
   check_mode:
     support: full
+    details: In check mode O(update_command) does not run; RV(update_pending) says that it would, and the module reports C(changed).
   diff_mode:
-    support: none
+    support: partial
+    details: The menu before and after O(update_command) ran; nothing to show when the module only reads.
 notes:
   - Fails when C(grub.cfg) is missing or cannot be parsed (unterminated quote, unbalanced braces).
 seealso:
@@ -93,6 +115,14 @@ EXAMPLES = r'''
     fail_msg: >-
       GRUB would boot '{{ grub.default.resolved_path }}', not a usable Xen entry.
       Xen entries: {{ grub.xen_entries }}
+
+- name: Regenerate the menu if a setting is newer than it, then check that it boots Xen by default
+  xenhost.dom0.grub2_entries:
+    plan: permanent
+    sources: [/etc/default/grub, /etc/default/grub.d/xen.cfg]
+    update_command: [update-grub]
+  register: menu
+  failed_when: menu.plan.errors | length > 0
 
 - name: Check the value we are about to put in GRUB_DEFAULT
   xenhost.dom0.grub2_entries:
@@ -233,8 +263,31 @@ checksum:
   returned: always
   type: str
   sample: 2aae6c35c94fcfb415dbe95f408b9ce91ee846ed
+checksum_before:
+  description: SHA-1 of the menu as read before O(update_command) ran; RV(checksum) when it did not run.
+  version_added: 0.2.0
+  returned: always
+  type: str
+  sample: 0b6f1c9d2e8a7f3c4b5d6e7f8a9b0c1d2e3f4a5b
+updated:
+  description: Whether O(update_command) ran (and RV(entries), RV(default), RV(plan) describe the menu it generated).
+  version_added: 0.2.0
+  returned: always
+  type: bool
+update_pending:
+  description: In check mode, whether O(update_command) would have run.
+  version_added: 0.2.0
+  returned: always
+  type: bool
+update_reasons:
+  description: Why the menu was (or in check mode would be) regenerated; empty when it was up to date or without O(update_command).
+  version_added: 0.2.0
+  returned: always
+  type: list
+  elements: str
+  sample: [/etc/default/grub.d/xen.cfg is newer than the menu]
 newer_sources:
-  description: The O(sources) modified after O(path), sorted; empty when the menu is up to date with them.
+  description: The O(sources) modified after O(path) as first read, sorted; empty when the menu was up to date with them.
   returned: always
   type: list
   elements: str
@@ -327,6 +380,46 @@ def _grubenv_unwritable(module, root, grubenv):
     return grub2_cfg.grubenv_unwritable_reason(answers[0], answers[1])
 
 
+def _read_menu(module, path, grubenv):
+    """The menu's bytes and its parsed configuration, and grubenv's variables; fails the module when unreadable."""
+    try:
+        menu = _read_bytes(path)
+        config = grub2_cfg.parse(menu.decode('utf-8', 'replace'))
+    except (IOError, OSError) as exc:
+        module.fail_json(msg='cannot read %s: %s' % (path, exc))
+    except grub2_cfg.Grub2ParseError as exc:
+        module.fail_json(msg='cannot parse %s: %s' % (path, exc))
+    env = {}
+    if os.path.isfile(grubenv):
+        try:
+            env = grub2_cfg.parse_grubenv(_read(grubenv))
+        except (IOError, OSError) as exc:
+            module.fail_json(msg='cannot read %s: %s' % (grubenv, exc))
+    return menu, config, env
+
+
+def _facts(module, path, grubenv, unwritable_reason):
+    """What the menu says, with the plan when one was asked for: the menu's bytes and the facts."""
+    root = module.params['root']
+    menu, config, env = _read_menu(module, path, grubenv)
+    default = module.params['default']
+    if default == 'saved':
+        default = '${saved_entry}'
+    facts = grub2_cfg.describe(config, root=root, exists=os.path.isfile, default=default, env=env)
+    if module.params['plan']:
+        facts['plan'] = grub2_cfg.boot_plan(facts, module.params['plan'] == 'trial', next_entry=env.get('next_entry'),
+                                            unwritable_reason=unwritable_reason, menu=path)
+    facts.update(saved_entry=env.get('saved_entry'), next_entry=env.get('next_entry') or None)
+    return menu, facts
+
+
+def _regenerate(module, path, command):
+    rc, out, err = module.run_command(command)
+    if rc != 0:
+        module.fail_json(msg='%s failed (rc %s); %s was not regenerated' % (' '.join(command), rc, path),
+                         rc=rc, stdout=out, stderr=err)
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
@@ -336,6 +429,8 @@ def main():
             default=dict(type='str'),
             plan=dict(type='str', choices=['trial', 'permanent']),
             sources=dict(type='list', elements='path', default=[]),
+            update_command=dict(type='list', elements='str'),
+            update_due=dict(type='bool', default=False),
         ),
         supports_check_mode=True,
     )
@@ -350,41 +445,36 @@ def main():
     if not os.path.isfile(path):
         module.fail_json(msg='%s does not exist or is not a file' % path)
     grubenv = module.params['grubenv'] or os.path.join(os.path.dirname(path), 'grubenv')
+    reason = None
+    if module.params['plan'] == 'trial':
+        reason = _grubenv_unwritable(module, root, grubenv)
 
-    try:
-        menu = _read_bytes(path)
-        config = grub2_cfg.parse(menu.decode('utf-8', 'replace'))
-    except (IOError, OSError) as exc:
-        module.fail_json(msg='cannot read %s: %s' % (path, exc))
-    except grub2_cfg.Grub2ParseError as exc:
-        module.fail_json(msg='cannot parse %s: %s' % (path, exc))
-
-    env = {}
-    if os.path.isfile(grubenv):
-        try:
-            env = grub2_cfg.parse_grubenv(_read(grubenv))
-        except (IOError, OSError) as exc:
-            module.fail_json(msg='cannot read %s: %s' % (grubenv, exc))
-
-    default = module.params['default']
-    if default == 'saved':
-        default = '${saved_entry}'
-    facts = grub2_cfg.describe(config, root=root, exists=os.path.isfile, default=default, env=env)
-    if module.params['plan']:
-        reason = None
-        if module.params['plan'] == 'trial':
-            reason = _grubenv_unwritable(module, root, grubenv)
-        facts['plan'] = grub2_cfg.boot_plan(facts, module.params['plan'] == 'trial', next_entry=env.get('next_entry'),
-                                            unwritable_reason=reason, menu=path)
+    menu, facts = _facts(module, path, grubenv, reason)
+    checksum_before = hashlib.sha1(menu).hexdigest()
+    newer = grub2_cfg.newer_sources(os.stat(path).st_mtime,
+                                    dict((source, _mtime(source)) for source in module.params['sources']))
+    reasons = []
+    if module.params['update_command']:
+        reasons = grub2_cfg.update_reasons(module.params['update_due'], newer,
+                                           facts.get('plan', {}).get('errors', []))
+    updated = bool(reasons) and not module.check_mode
+    result = dict(changed=bool(reasons) and module.check_mode, update_reasons=reasons, updated=updated,
+                  update_pending=bool(reasons) and module.check_mode)
+    if updated:
+        before = menu
+        _regenerate(module, path, module.params['update_command'])
+        menu, facts = _facts(module, path, grubenv, reason)
+        result['changed'] = menu != before
+        if module._diff and result['changed']:
+            result['diff'] = dict(before=before.decode('utf-8', 'replace'), after=menu.decode('utf-8', 'replace'),
+                                  before_header=path, after_header=path)
+    facts.update(result)
     module.exit_json(
-        changed=False,
         path=path,
         checksum=hashlib.sha1(menu).hexdigest(),
-        newer_sources=grub2_cfg.newer_sources(os.stat(path).st_mtime,
-                                              dict((source, _mtime(source)) for source in module.params['sources'])),
+        checksum_before=checksum_before,
+        newer_sources=newer,
         grubenv=grubenv,
-        saved_entry=env.get('saved_entry'),
-        next_entry=env.get('next_entry') or None,
         **facts
     )
 

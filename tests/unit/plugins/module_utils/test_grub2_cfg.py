@@ -225,6 +225,13 @@ def test_fallback_script_sets_the_variable_this_module_names():
     assert "cat <<'GRUB'\n" in text and text.rstrip().endswith('\nGRUB')
 
 
+def test_update_reasons():
+    assert g2.update_reasons(False, [], []) == []
+    assert g2.update_reasons(True, [], []) == ['its sources changed in this run']
+    assert g2.update_reasons(False, ['/etc/default/grub'], ['no Xen entry']) == [
+        '/etc/default/grub is newer than the menu', 'the menu does not fit the plan yet']
+
+
 def test_newer_sources_are_those_written_after_the_menu():
     mtimes = {'/etc/default/grub': 100.0, '/etc/default/grub.d/xen.cfg': 200.5, '/etc/grub.d/01_x': None,
               '/etc/same': 200.0}

@@ -91,3 +91,74 @@ def test_checksum_tells_a_regenerated_menu_from_an_unchanged_one(run_module, deb
     assert run_module(grub2_entries, root=str(debian_root))['checksum'] == 'bad0a254381303288c2e0c5ac5d2303d218f54c7'
     menu.write_bytes(menu.read_bytes().replace(b'6.1.0-28-amd64', b'6.1.0-29-amd64', 1))
     assert run_module(grub2_entries, root=str(debian_root))['checksum'] != 'bad0a254381303288c2e0c5ac5d2303d218f54c7'
+
+
+def _stand_in_update_grub(tmp_path, action):
+    """A stand-in for update-grub: logs each run in update-grub.log, then runs ACTION (a shell line)."""
+    script = tmp_path / 'update-grub'
+    script.write_text(u'#!/bin/sh\necho run >> %s\n%s\n' % (tmp_path / 'update-grub.log', action))
+    script.chmod(0o755)
+    return str(script)
+
+
+def _runs(tmp_path):
+    log = tmp_path / 'update-grub.log'
+    return len(log.read_text().splitlines()) if log.exists() else 0
+
+
+def _stale(debian_root):
+    """A source written after the menu, as after an interrupted run."""
+    menu = debian_root / 'boot' / 'grub' / 'grub.cfg'
+    source = debian_root / 'xen.cfg'
+    source.write_text(u'x')
+    mtime = os.stat(str(menu)).st_mtime
+    os.utime(str(source), (mtime + 10, mtime + 10))
+    return str(source)
+
+
+def test_update_command_runs_only_when_the_menu_is_out_of_date(run_module, debian_root, tmp_path):
+    menu = debian_root / 'boot' / 'grub' / 'grub.cfg'
+    # Up to date: no source newer, nothing asked, the menu fits the plan (Xen is the default): only read.
+    command = _stand_in_update_grub(tmp_path, 'touch %s' % menu)
+    result = run_module(grub2_entries, root=str(debian_root), plan='permanent', update_command=[command])
+    assert (result['updated'], result['changed'], result['update_reasons'], _runs(tmp_path)) == (False, False, [], 0)
+    # Asked for (a grub.d script removed in this run): it runs; the same menu again is no change.
+    result = run_module(grub2_entries, root=str(debian_root), update_command=[command], update_due=True)
+    assert (result['updated'], result['changed'], _runs(tmp_path)) == (True, False, 1)
+    assert result['update_reasons'] == ['its sources changed in this run']
+    assert result['checksum'] == result['checksum_before']
+
+
+def test_update_command_regenerates_a_stale_menu_and_reads_the_new_one(run_module, debian_root, tmp_path):
+    menu = debian_root / 'boot' / 'grub' / 'grub.cfg'
+    source = _stale(debian_root)
+    # The new menu names kernel 6.1.0-29 where 6.1.0-28 was; its files do not exist.
+    command = _stand_in_update_grub(tmp_path, "sed -i 's/6.1.0-28-amd64/6.1.0-29-amd64/g' %s" % menu)
+    result = run_module(grub2_entries, root=str(debian_root), plan='permanent', sources=[source],
+                        update_command=[command], _ansible_diff=True)
+    assert _runs(tmp_path) == 1
+    assert (result['updated'], result['changed'], result['update_pending']) == (True, True, False)
+    assert result['update_reasons'] == ['%s is newer than the menu' % source]
+    assert result['newer_sources'] == [source]                  # as first read
+    assert result['checksum_before'] == 'bad0a254381303288c2e0c5ac5d2303d218f54c7' != result['checksum']
+    # What is returned describes the regenerated menu, plan included.
+    assert '/boot/vmlinuz-6.1.0-29-amd64' in result['default']['missing_files']
+    assert result['plan']['errors']
+    assert '6.1.0-28-amd64' in result['diff']['before'] and '6.1.0-28-amd64' not in result['diff']['after']
+
+
+def test_update_command_in_check_mode_only_says_it_is_due(run_module, debian_root, tmp_path):
+    menu = debian_root / 'boot' / 'grub' / 'grub.cfg'
+    before = menu.read_bytes()
+    command = _stand_in_update_grub(tmp_path, 'echo changed >> %s' % menu)
+    result = run_module(grub2_entries, root=str(debian_root), sources=[_stale(debian_root)],
+                        update_command=[command], _ansible_check_mode=True)
+    assert (result['update_pending'], result['changed'], result['updated']) == (True, True, False)
+    assert _runs(tmp_path) == 0 and menu.read_bytes() == before
+
+
+def test_update_command_that_fails_fails_the_module(run_module, debian_root, tmp_path):
+    command = _stand_in_update_grub(tmp_path, 'echo "grub-mkconfig: error: out of space" >&2; exit 1')
+    result = run_module(grub2_entries, root=str(debian_root), update_command=[command], update_due=True)
+    assert result['failed'] is True and 'rc 1' in result['msg'] and 'was not regenerated' in result['msg']
+    assert 'out of space' in result['stderr']
