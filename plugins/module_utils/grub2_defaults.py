@@ -138,3 +138,23 @@ def plan(text, wanted, trial=False, proven=False, panic_seconds=0, fallback=True
         'trial': in_trial,
         'fallback_script': fallback_script_state(in_trial, fallback),
     }
+
+
+# The last line of Debian's xen.cfg that reads XEN_OVERRIDE_GRUB_DEFAULT: the role's lines go before it, or the
+# file's own test would set the override first.
+INSERT_BEFORE = r'^if \[ "\$XEN_OVERRIDE_GRUB_DEFAULT" = "" \]'
+
+
+def line_changes(planned):
+    """(regexp, line or None) pairs for config_lines.set_lines from plan()'s answer, in the order they are set.
+
+    A commented-out default (Debian ships '#XEN_OVERRIDE_GRUB_DEFAULT=') is replaced in place. A None line removes
+    what its regexp matches: without a panic timeout, the role's GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT goes, and a
+    commented-out one stays.
+    """
+    return [
+        (r'^#?%s=' % OVERRIDE_VAR, planned['override']),
+        (r'^#?%s=' % CMDLINE_VAR, planned['cmdline']),
+        ('^' + re.escape(MANAGED_PREFIX), planned['managed']),
+        (('^#?' if planned['linux_xen'] else '^') + LINUX_XEN_VAR + '=', planned['linux_xen']),
+    ]

@@ -135,7 +135,7 @@ def test_hypervisor_options_set_by_hand_are_kept(playbook_dir, tmp_path):
     # Already merged: the second run leaves the file alone.
     rc, out = _run(playbook_dir, tmp_path, script, *args)
     assert rc == 0, out
-    assert re.search(r'Set the Xen settings\] \*+\n(ok: .*\n)+\nTASK', out), out
+    assert re.search(r"Set the Xen settings and GRUB's way back from a trial entry\] \*+\n(ok: .*\n)+\nTASK", out), out
     assert _xen_cmdline(tmp_path) == "GRUB_CMDLINE_XEN_DEFAULT='ucode=scan dom0_mem=1024M,max:1024M console=com1'"
 
 
@@ -261,7 +261,7 @@ def test_check_mode_changes_nothing(playbook_dir, tmp_path):
     before = (tmp_path / 'xen.cfg').read_text()
     rc, out = _run(playbook_dir, tmp_path, script, '--check', trial=True)
     assert rc == 0, out
-    assert re.search(r'Let GRUB come back by itself from a trial entry it cannot load\] \*+\nchanged', out), out
+    assert re.search(r"Set the Xen settings and GRUB's way back from a trial entry\] \*+\nchanged", out), out
     assert os.listdir(str(tmp_path / 'grub.d')) == []
     assert (tmp_path / 'xen.cfg').read_text() == before
     assert not (tmp_path / 'boot' / 'grub' / 'grubenv').exists()
@@ -334,7 +334,7 @@ HOSTILE = [
 
 
 def test_hostile_options_never_reach_the_file(playbook_dir, tmp_path):
-    # Straight into grub2.yml, past check_inputs: the filter refuses them on its own too.
+    # Straight into grub2.yml, past check_inputs: grub2_xen_cfg refuses them on its own too.
     script = _host(tmp_path, 'touch CFG')
     before = (tmp_path / 'xen.cfg').read_text()
     for value in HOSTILE:

@@ -2,6 +2,7 @@
 """module_utils/grub2_defaults.py and grub2_cfg.boot_plan: xen.cfg read and written with sh's rules, the trial decision."""
 
 import os
+import re
 import subprocess
 
 import pytest
@@ -151,3 +152,16 @@ def test_fallback_script_comes_with_a_trial_and_goes_when_asked(trial, fallback,
     assert gd.plan('', [], trial=trial, fallback=fallback)['fallback_script'] == state
     # A host that runs as dom0 with every option has no trial due: the script is left alone.
     assert gd.plan('', [], trial=True, proven=True, fallback=fallback)['fallback_script'] == (None if fallback else 'absent')
+
+
+def test_line_changes_follow_the_plan():
+    planned = gd.plan(u'#XEN_OVERRIDE_GRUB_DEFAULT=\n', ['dom0_mem=1024M,max:1024M'], trial=True, panic_seconds=10)
+    changes = gd.line_changes(planned)
+    assert [line for dummy, line in changes] == [
+        'XEN_OVERRIDE_GRUB_DEFAULT=0', "GRUB_CMDLINE_XEN_DEFAULT='dom0_mem=1024M,max:1024M'",
+        '# xenhost.dom0 manages these hypervisor options: dom0_mem',
+        'GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT="${GRUB_CMDLINE_LINUX_DEFAULT} panic=10"']
+    # Without a panic timeout the role's line goes, and only an uncommented one matches.
+    regexp, line = gd.line_changes(gd.plan(u'', []))[3]
+    assert line is None and re.match(regexp, 'GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT="x"')
+    assert not re.match(regexp, '#GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT="x"')
