@@ -95,7 +95,9 @@ EXAMPLES = r'''
 - name: Xen's options for a trial boot, GRUB's way back with it
   xenhost.dom0.grub2_xen_cfg:
     path: /etc/default/grub.d/xen.cfg
-    hypervisor_options: [dom0_mem=1024M,max:1024M, dom0_max_vcpus=2]
+    hypervisor_options:
+      - dom0_mem=1024M,max:1024M
+      - dom0_max_vcpus=2
     trial: true
     panic_seconds: 10
     fallback_script: "{{ lookup('ansible.builtin.file', '01_xenhost_fallback', rstrip=false) }}"

@@ -92,6 +92,15 @@ steps:
   type: list
   elements: str
   sample: [disarm, disable, remove_unit, remove_program, reload]
+boot_id:
+  description:
+    - The boot this call ran in (C(/proc/sys/kernel/random/boot_id)), or null where it cannot be read. Installed before
+      a trial reboot, the watchdog guards the boot after this one - C(xenhost.dom0.xen_reboot) compares this id with
+      the journal's boots after a fall-back, without a call of its own to read it.
+  returned: always
+  type: str
+  sample: 6f1d0c7e-3b1a-4f0e-9a57-2a9d1e8c4b21
+  version_added: 0.2.0
 disarmed:
   description:
     - What the program's C(disarm) said; it begins with C(disarmed) where it stopped an armed watchdog, with
@@ -110,6 +119,7 @@ from ansible_collections.xenhost.dom0.plugins.module_utils import trial_watchdog
 
 MAX_BYTES = 256 * 1024
 SYSTEMD_RUNNING = '/run/systemd/system'
+BOOT_ID = '/proc/sys/kernel/random/boot_id'
 
 
 def _read(path):
@@ -187,7 +197,9 @@ def main():
         systemctl = module.get_bin_path('systemctl', required=True)
 
     steps = trial_watchdog.plan(state, seen, wanted)
-    result = dict(changed=bool(steps), steps=steps, installed=state == 'present' and seen['systemd'])
+    boot_id, dummy = text_file.try_read(BOOT_ID, 64, 'boot id')
+    result = dict(changed=bool(steps), steps=steps, installed=state == 'present' and seen['systemd'],
+                  boot_id=boot_id.strip() if boot_id else None)
     if module._diff:
         result['diff'] = [
             dict(before_header=path, after_header=path, before=text_file.clean(before or ''),

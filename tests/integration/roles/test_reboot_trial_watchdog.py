@@ -87,3 +87,20 @@ def test_program_does_nothing_without_xen():
     result = _run('arm', '600')
     assert (result.returncode, result.stdout) == (0, 'xenhost-trial-watchdog: not running under Xen: nothing to arm\n')
     assert _run('status').stdout == 'not armed\n'
+
+
+@pytest.mark.parametrize('recorded, expected', [
+    # The trial watchdog's installation returned the boot it ran in: no slurp was made.
+    ({'__xen_reboot_watchdog_install': {'boot_id': '6f1d0c7e-3b1a-4f0e-9a57-2a9d1e8c4b21'}},
+     '6f1d0c7e3b1a4f0e9a572a9d1e8c4b21'),
+    # No watchdog (not wanted, or a module without the id): the slurp's reading.
+    ({'__xen_reboot_watchdog_install': {'boot_id': None},
+      '__xen_reboot_boot_before': {'content': 'NmYxZDBjN2UtM2IxYS00ZjBlLTlhNTctMmE5ZDFlOGM0YjIxCg=='}},
+     '6f1d0c7e3b1a4f0e9a572a9d1e8c4b21'),
+    ({'__xen_reboot_boot_before': {'content': 'NmYxZDBjN2UtM2IxYS00ZjBlLTlhNTctMmE5ZDFlOGM0YjIxCg=='}},
+     '6f1d0c7e3b1a4f0e9a572a9d1e8c4b21'),
+    ({}, ''),
+])
+def test_the_boot_before_the_reboot_comes_from_the_watchdog_or_the_slurp(recorded, expected):
+    # journalctl --list-boots writes boot ids without dashes.
+    assert render(role_vars('xen_reboot', 'Debian-12', **recorded), '{{ __xen_reboot_boot_before_id }}') == expected

@@ -78,11 +78,14 @@ esac
     run_dir = tmp_path / 'run-systemd-system'
     run_dir.mkdir()
     monkeypatch.setattr(trial_watchdog, 'SYSTEMD_RUNNING', str(run_dir))
+    boot_id = tmp_path / 'boot_id'
+    boot_id.write_text(u'6f1d0c7e-3b1a-4f0e-9a57-2a9d1e8c4b21\n')   # as the kernel writes it, with a newline
+    monkeypatch.setattr(trial_watchdog, 'BOOT_ID', str(boot_id))
     (tmp_path / 'sbin').mkdir()
     (tmp_path / 'units').mkdir()
     paths = dict(program_path=str(tmp_path / 'sbin' / 'xenhost-trial-watchdog'),
                  unit_path=str(tmp_path / 'units' / 'xenhost-trial-watchdog.service'))
-    return dict(tmp=tmp_path, log=log, run_dir=run_dir, paths=paths)
+    return dict(tmp=tmp_path, log=log, run_dir=run_dir, paths=paths, boot_id=boot_id)
 
 
 def _calls(host):
@@ -107,6 +110,13 @@ def test_install_then_nothing_to_do(run_module, host):
     again = run_module(trial_watchdog, program=PROGRAM, unit=UNIT, **paths)
     assert (again['changed'], again['steps'], again['installed']) == (False, [], True)
     assert _calls(host)[-1] == 'systemctl is-enabled xenhost-trial-watchdog.service'
+
+
+def test_the_boot_it_ran_in_is_returned_or_null(run_module, host):
+    result = run_module(trial_watchdog, program=PROGRAM, unit=UNIT, **host['paths'])
+    assert result['boot_id'] == '6f1d0c7e-3b1a-4f0e-9a57-2a9d1e8c4b21'
+    host['boot_id'].unlink()                                  # a kernel or chroot without it
+    assert run_module(trial_watchdog, state='absent', **host['paths'])['boot_id'] is None
 
 
 def test_install_in_check_mode_changes_nothing_and_shows_the_files(run_module, host):
