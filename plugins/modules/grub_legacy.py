@@ -146,6 +146,14 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+groot:
+  description:
+    - Debian's C(# groot=) setting in the menu's default options block (the GRUB root device its C(update-grub) writes
+      into the kernel entries), or null where there is none.
+  returned: always
+  type: str
+  sample: (hd0,0)
+  version_added: 0.2.0
 path:
   description: The file that was read and (if changed) written, after following symbolic links.
   returned: always
@@ -341,7 +349,9 @@ def main():
 
     new_text = result['text']
     # Parsed once: the entries returned and the files checked are those of the menu as planned.
-    new_entries = grub_legacy.MenuConfig(new_text).entries
+    planned = grub_legacy.MenuConfig(new_text)
+    new_entries = planned.entries
+    groot = planned.magic_option('groot')
     menu_changed = new_text != text
     default_changed = result['default_file_index'] is not None
     uses_saved = result['previous_setting'] == 'saved' or params['plan'] == 'trial'
@@ -368,6 +378,7 @@ def main():
         trial=params['plan'] == 'trial',
         fallback_index=fallback_entry.index if fallback_entry else None,
         fallback_title=_clean(fallback_entry.title) if fallback_entry else '',
+        groot=_clean(groot[1].strip()) if groot else None,
     )
     # Read only, so in check mode too: the planned default (and a trial's way back) must load.
     checked = [out['default_index']] + ([out['fallback_index']] if out['trial'] and fallback_entry else [])

@@ -29,6 +29,8 @@ description:
     C(virt_caps) come from the C(xl info) this module runs anyway, not from a second C(xl info)).
   - With O(boot_firmware=true) it also returns C(ansible_facts.boot_firmware), exactly what M(xenhost.dom0.boot_facts) returns,
     in the same module call.
+  - With O(bootloader_probe) it also runs that command and returns what it printed as RV(bootloader_probe), in the same
+    module call.
 options:
   cpu_virt:
     description:
@@ -42,6 +44,17 @@ options:
         C(secure_boot) check), as M(xenhost.dom0.boot_facts) would for the same O(root).
     type: bool
     default: false
+    version_added: 0.2.0
+  bootloader_probe:
+    description:
+      - A read-only command that tells which bootloader generates this host's menu, as the platform table of
+        C(xenhost.dom0) has it (on Debian C(dpkg-query --search /usr/sbin/update-grub)); run as given, whatever
+        O(root) is, and returned as RV(bootloader_probe) - C(xenhost.dom0.xen_preflight) needs both, and each module
+        call costs seconds on a slow host. Not a fact.
+      - Nothing is run when it is empty.
+    type: list
+    elements: str
+    default: []
     version_added: 0.2.0
 author:
   - xenhost maintainers (@xenhost)
@@ -95,6 +108,22 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+bootloader_probe:
+  description: What O(bootloader_probe) returned; a command that cannot be started has C(rc) 127 and the reason in C(stderr).
+  returned: when O(bootloader_probe) is given
+  type: dict
+  contains:
+    rc:
+      description: Its exit status.
+      type: int
+    stdout:
+      description: Its standard output.
+      type: str
+    stderr:
+      description: Its standard error.
+      type: str
+  sample: {rc: 0, stdout: "grub-pc: /usr/sbin/update-grub\n", stderr: ""}
+  version_added: 0.2.0
 ansible_facts:
   description: Facts to add to ansible_facts.
   returned: always
@@ -431,13 +460,26 @@ def gather(module, root):
 
 
 ARGUMENT_SPEC = dict(ROOT_ARGUMENT_SPEC, cpu_virt=dict(type='bool', default=False),
-                     boot_firmware=dict(type='bool', default=False))
+                     boot_firmware=dict(type='bool', default=False),
+                     bootloader_probe=dict(type='list', elements='str', default=[]))
+
+
+def run_probe(module, argv):
+    """{rc, stdout, stderr} of the caller's read-only probe; a command that cannot start is rc 127, not a failure."""
+    try:
+        rc, out, err = module.run_command(argv, handle_exceptions=False)
+    except (OSError, ValueError) as exc:
+        return dict(rc=127, stdout='', stderr=str(exc))
+    return dict(rc=rc, stdout=out, stderr=err)
 
 
 def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     root = checked_root(module, ('proc', 'sys', 'boot'))
-    module.exit_json(changed=False, ansible_facts=gather(module, root))
+    result = dict(changed=False, ansible_facts=gather(module, root))
+    if module.params['bootloader_probe']:
+        result['bootloader_probe'] = run_probe(module, module.params['bootloader_probe'])
+    module.exit_json(**result)
 
 
 if __name__ == '__main__':

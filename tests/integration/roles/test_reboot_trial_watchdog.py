@@ -104,3 +104,22 @@ def test_program_does_nothing_without_xen():
 def test_the_boot_before_the_reboot_comes_from_the_watchdog_or_the_slurp(recorded, expected):
     # journalctl --list-boots writes boot ids without dashes.
     assert render(role_vars('xen_reboot', 'Debian-12', **recorded), '{{ __xen_reboot_boot_before_id }}') == expected
+
+
+DOM0 = {'name': 'Domain-0', 'id': 0, 'mem': 1024, 'vcpus': 1, 'state': 'r-----', 'time': 12.5}
+
+
+@pytest.mark.parametrize('recorded, listed', [
+    # After the reboot: xen_facts' own `xl list` showed Domain-0, so verify.yml lists nothing more.
+    ({'__xen_reboot_rebooted': True, 'ansible_facts': {'xen': {'role': 'dom0', 'domains': [DOM0]}}}, True),
+    # After the reboot the toolstack was not answering yet when xen_facts read: verify.yml lists, with retries.
+    ({'__xen_reboot_rebooted': True, 'ansible_facts': {'xen': {'role': 'dom0', 'domains': []}}}, False),
+    # xen_toolstack's listing was before the reboot: it proves nothing about this boot.
+    ({'__xen_reboot_rebooted': True, 'ansible_facts': {'xen': {'role': 'dom0', 'domains': []}},
+      'xen_toolstack_list': {'stdout': 'Name ID\nDomain-0 0'}}, False),
+    # No reboot in this role: xen_toolstack's listing is of this boot.
+    ({'ansible_facts': {'xen': {'role': 'dom0'}}, 'xen_toolstack_list': {'stdout': 'Name ID\nDomain-0 0'}}, True),
+    ({'ansible_facts': {'xen': {'role': 'none'}}}, False),
+])
+def test_domain0_is_listed_once_per_boot(recorded, listed):
+    assert render(role_vars('xen_reboot', 'Debian-12', **recorded), '{{ __xen_reboot_dom0_listed | bool }}') is listed

@@ -306,3 +306,16 @@ def test_missing_files_of_the_default_and_of_a_trials_fallback(run_module, rhel5
     os.mkdir(str(boot / 'xen.gz-2.6.18-398.el5'))
     result = run_module(grub_legacy, path=str(conf), default='xen', boot_dir=str(boot), _ansible_check_mode=True)
     assert result['missing_files'] == [str(boot / 'xen.gz-2.6.18-398.el5')]
+
+
+def test_groot_comes_from_debians_default_options_block(run_module, rhel5, tmp_path):
+    menu = tmp_path / 'debian-menu.lst'
+    shutil.copy(os.path.join(FIXTURES, 'debian12_menu.lst'), str(menu))
+    # The block's "## e.g. groot=(hd0,0)" example line is documentation, "# groot=(hd0,0)" the setting.
+    result = run_module(grub_legacy, path=str(menu), default='0', _ansible_check_mode=True)
+    assert result['groot'] == '(hd0,0)'
+    menu.write_text(menu.read_text().replace('# groot=(hd0,0)', '# groot=(hd1,2)'))
+    assert run_module(grub_legacy, path=str(menu), default='0', _ansible_check_mode=True)['groot'] == '(hd1,2)'
+    # RHEL 5's grub.conf has no such block.
+    conf = str(rhel5 / 'boot' / 'grub' / 'grub.conf')
+    assert run_module(grub_legacy, path=conf, default='0', _ansible_check_mode=True)['groot'] is None

@@ -356,3 +356,23 @@ def test_boot_firmware_option_on_live_dom0_runs_no_more_commands(monkeypatch, ru
     result = run_module(xen_facts, root=tree, boot_firmware=True)
     assert calls == [['/usr/sbin/xl', 'info'], ['/usr/sbin/xl', 'list']]
     assert result['ansible_facts']['boot_firmware']['secure_boot'] == 'unknown'
+
+
+def test_bootloader_probe_runs_in_the_same_call(tmp_path, run_module):
+    # A real command (this machine's sh), not a stub: what it prints and its exit status come back as they are.
+    result = run_module(xen_facts, root=str(tmp_path),
+                        bootloader_probe=['sh', '-c', 'echo "grub-pc: /usr/sbin/update-grub"; echo note >&2; exit 3'])
+    assert result['bootloader_probe'] == {'rc': 3, 'stdout': 'grub-pc: /usr/sbin/update-grub\n', 'stderr': 'note\n'}
+    assert result['changed'] is False and result['ansible_facts']['xen']['role'] == 'none'
+
+
+def test_bootloader_probe_that_cannot_start_is_an_answer_not_a_failure(tmp_path, run_module):
+    result = run_module(xen_facts, root=str(tmp_path), bootloader_probe=[str(tmp_path / 'no-such-probe')])
+    assert result['bootloader_probe']['rc'] == 127 and 'no-such-probe' in result['bootloader_probe']['stderr']
+    assert 'failed' not in result
+
+
+def test_no_bootloader_probe_runs_nothing(tmp_path, run_module, monkeypatch):
+    no_commands(monkeypatch)
+    result = run_module(xen_facts, root=str(tmp_path))
+    assert 'bootloader_probe' not in result
