@@ -233,12 +233,13 @@ def main():
                   merged=planned['merged'], changed_lines=changed_lines, fallback_script=state,
                   fallback_script_changed=script_changed, missing=text is None, backup_files=[])
     if module._diff:
+        # The files that change, each with its own header.
         result['diff'] = [
-            dict(before_header=path, after_header=path, before=text_file.clean(text or ''),
-                 after=text_file.clean(new_text or '')),
-            dict(before_header=script_path, after_header=script_path, before=text_file.clean(script_before or ''),
-                 after=text_file.clean(script_after or '')),
-        ]
+            dict(before_header=name, after_header=name, before=text_file.clean(before or ''),
+                 after=text_file.clean(after or ''))
+            for name, before, after, changed in ((path, text, new_text, new_text != text),
+                                                 (script_path, script_before, script_after, script_changed))
+            if changed]
     if not module.check_mode:
         if new_text != text:
             if p['backup']:

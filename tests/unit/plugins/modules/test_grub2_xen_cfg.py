@@ -129,3 +129,9 @@ def test_backup_keeps_both_files_before_the_change(run_module, host):
     assert len(result['backup_files']) == 2
     xen_cfg_backup, script_backup = (open(f).read() for f in result['backup_files'])
     assert 'XEN_OVERRIDE_GRUB_DEFAULT=0' in xen_cfg_backup and script_backup == 'old\n'
+
+
+def test_diff_shows_only_the_file_that_changes(run_module, host):
+    run_module(grub2_xen_cfg, **_args(host, trial=True))
+    result = run_module(grub2_xen_cfg, _ansible_diff=True, **_args(host, trial=True, proven=True))
+    assert [d['before_header'] for d in result['diff']] == [str(host / 'xen.cfg')]    # the script stays as it is
