@@ -65,3 +65,35 @@ def write_atomic(module, path, text):
     finally:
         if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def read_installed(path, limit):
+    """(text or None, mode bits or None, exists) of a file a module installs whole (a script, a unit).
+
+    Not followed through a link: text only of a regular file, so a link or directory put there counts as a file that
+    differs from what is wanted (install() then renames over it) while ``exists`` still says something is there.
+    """
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None, None, False
+    if not stat.S_ISREG(info.st_mode):
+        return None, None, True
+    text, error = try_read(path, limit, 'file')
+    return (None if error else text), stat.S_IMODE(info.st_mode), True
+
+
+def install(module, path, text, mode):
+    """Write ``text`` to ``path`` atomically (write_atomic), then give it ``mode``, owned by root."""
+    write_atomic(module, path, text)
+    module.set_mode_if_different(path, mode, False)
+    module.set_owner_if_different(path, 'root', False)
+    module.set_group_if_different(path, 'root', False)
+
+
+def remove(module, path):
+    """Remove ``path``; fail_json naming it when that is refused."""
+    try:
+        os.unlink(path)
+    except OSError as exc:
+        module.fail_json(msg='cannot remove %s: %s' % (path, clean(str(exc))), path=path)

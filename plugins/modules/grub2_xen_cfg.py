@@ -74,7 +74,7 @@ options:
     default: /etc/grub.d/01_xenhost_fallback
   fallback_script:
     description:
-      - The script's text, written with mode C(0755). Required when a trial installs it.
+      - The script's text, written with mode C(0755), owned by root. Required when a trial installs it.
     type: str
   backup:
     description:
@@ -159,6 +159,7 @@ from ansible_collections.xenhost.dom0.plugins.module_utils import text_file
 from ansible_collections.xenhost.dom0.plugins.module_utils.inputs import hypervisor_options_errors
 
 MAX_BYTES = 1024 * 1024
+SCRIPT_MODE = 0o755
 NOT_CHANGED = 'Nothing on this host has been changed.'
 
 
@@ -173,14 +174,6 @@ def _read_settings(module, path):
     if error:
         module.fail_json(msg='%s. %s' % (error, NOT_CHANGED))
     return text
-
-
-def _script_text(path):
-    """The installed script's text and mode bits, or (None, None) when there is none."""
-    if not os.path.lexists(path):
-        return None, None
-    text, error = text_file.try_read(path, MAX_BYTES, 'grub.d script')
-    return (text if error is None else ''), os.lstat(path).st_mode & 0o7777
 
 
 def main():
@@ -221,13 +214,16 @@ def main():
     script_path, state = p['fallback_script_path'], planned['fallback_script']
     if state == 'present' and p['fallback_script'] is None:
         module.fail_json(msg='a trial installs %s: fallback_script (its text) is required. %s' % (script_path, NOT_CHANGED))
-    script_before, script_mode = _script_text(script_path)
+    # A link or directory there has no text: with a trial it is replaced, with fallback=false removed.
+    script_before, script_mode, script_exists = text_file.read_installed(script_path, MAX_BYTES)
     script_after = script_before
+    script_changed = False
     if state == 'present':
         script_after = p['fallback_script']
+        script_changed = script_before != script_after or script_mode != SCRIPT_MODE
     elif state == 'absent':
         script_after = None
-    script_changed = script_after != script_before or (script_after is not None and script_mode != 0o755)
+        script_changed = script_exists
 
     result = dict(changed=new_text != text or script_changed, path=path, trial=planned['trial'],
                   merged=planned['merged'], changed_lines=changed_lines, fallback_script=state,
@@ -249,14 +245,9 @@ def main():
             if p['backup'] and script_before is not None:
                 result['backup_files'].append(module.backup_local(script_path))
             if script_after is None:
-                try:
-                    os.unlink(script_path)
-                except OSError as exc:
-                    module.fail_json(msg='cannot remove %s: %s' % (script_path, exc), **result)
+                text_file.remove(module, script_path)
             else:
-                if script_after != script_before:
-                    text_file.write_atomic(module, script_path, script_after)
-                module.set_mode_if_different(script_path, '0755', False)
+                text_file.install(module, script_path, script_after, SCRIPT_MODE)
     module.exit_json(**result)
 
 

@@ -111,7 +111,6 @@ disarmed:
 '''
 
 import os
-import stat
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.xenhost.dom0.plugins.module_utils import text_file
@@ -122,38 +121,12 @@ SYSTEMD_RUNNING = '/run/systemd/system'
 BOOT_ID = '/proc/sys/kernel/random/boot_id'
 
 
-def _read(path):
-    """(text or None, mode or None, exists): text only of a regular file (not followed through a link)."""
-    try:
-        info = os.lstat(path)
-    except OSError:
-        return None, None, False
-    if not stat.S_ISREG(info.st_mode):
-        return None, None, True
-    text, error = text_file.try_read(path, MAX_BYTES, 'file')
-    return (None if error else text), stat.S_IMODE(info.st_mode), True
-
-
 def _run(module, argv):
     rc, out, err = module.run_command(argv)
     if rc != 0:
         module.fail_json(msg='%s failed (exit status %d): %s' % (' '.join(argv), rc, text_file.clean(err or out).strip()),
                          rc=rc, stdout=out, stderr=err)
     return out
-
-
-def _write(module, path, text, mode):
-    text_file.write_atomic(module, path, text)
-    module.set_mode_if_different(path, mode, False)
-    module.set_owner_if_different(path, 'root', False)
-    module.set_group_if_different(path, 'root', False)
-
-
-def _remove(module, path):
-    try:
-        os.unlink(path)
-    except OSError as exc:
-        module.fail_json(msg='cannot remove %s: %s' % (path, text_file.clean(str(exc))), path=path)
 
 
 def _text(value):
@@ -180,8 +153,8 @@ def main():
     if not unit_name.endswith('.service') or unit_name == '.service':
         module.fail_json(msg='unit_path must name a .service unit, got %r' % unit_path)
 
-    program, program_mode, program_exists = _read(program_path)
-    unit, unit_mode, unit_exists = _read(unit_path)
+    program, program_mode, program_exists = text_file.read_installed(program_path, MAX_BYTES)
+    unit, unit_mode, unit_exists = text_file.read_installed(unit_path, MAX_BYTES)
     seen = dict(systemd=os.path.isdir(SYSTEMD_RUNNING), program=program, program_mode=program_mode,
                 program_exists=program_exists, unit=unit, unit_mode=unit_mode, unit_exists=unit_exists, enabled=False)
     wanted = None
@@ -211,9 +184,9 @@ def main():
 
     for step in steps:
         if step == 'write_program':
-            _write(module, program_path, wanted['program'], trial_watchdog.PROGRAM_MODE)
+            text_file.install(module, program_path, wanted['program'], trial_watchdog.PROGRAM_MODE)
         elif step == 'write_unit':
-            _write(module, unit_path, wanted['unit'], trial_watchdog.UNIT_MODE)
+            text_file.install(module, unit_path, wanted['unit'], trial_watchdog.UNIT_MODE)
         elif step == 'enable':
             _run(module, [systemctl, 'enable', unit_name])
         elif step == 'disarm':
@@ -222,9 +195,9 @@ def main():
             # Without its own reload: the 'reload' step below is the one daemon-reload (each costs seconds on a slow dom0).
             _run(module, [systemctl, '--no-reload', 'disable', unit_name])
         elif step == 'remove_unit':
-            _remove(module, unit_path)
+            text_file.remove(module, unit_path)
         elif step == 'remove_program':
-            _remove(module, program_path)
+            text_file.remove(module, program_path)
         elif step == 'reload':
             _run(module, [systemctl, 'daemon-reload'])
     module.exit_json(**result)

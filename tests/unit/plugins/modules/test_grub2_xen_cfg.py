@@ -135,3 +135,16 @@ def test_diff_shows_only_the_file_that_changes(run_module, host):
     run_module(grub2_xen_cfg, **_args(host, trial=True))
     result = run_module(grub2_xen_cfg, _ansible_diff=True, **_args(host, trial=True, proven=True))
     assert [d['before_header'] for d in result['diff']] == [str(host / 'xen.cfg')]    # the script stays as it is
+
+
+def test_a_link_at_the_script_path_is_replaced_not_followed_and_removed_with_fallback_false(run_module, host):
+    target = host / 'elsewhere'
+    target.write_text(u'keep me\n')
+    script = host / 'grub.d' / '01_xenhost_fallback'
+    os.symlink(str(target), str(script))
+    assert run_module(grub2_xen_cfg, **_args(host, trial=True))['fallback_script_changed'] is True
+    assert not os.path.islink(str(script)) and script.read_text() == SCRIPT and target.read_text() == u'keep me\n'
+    os.unlink(str(script))
+    os.symlink(str(target), str(script))
+    assert run_module(grub2_xen_cfg, **_args(host, trial=True, fallback=False))['fallback_script_changed'] is True
+    assert not os.path.lexists(str(script)) and target.read_text() == u'keep me\n'
