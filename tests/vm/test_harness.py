@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import subprocess
+import types
 from pathlib import Path
 
 import pytest
@@ -484,10 +485,7 @@ def test_uefi_builder_inputs_agree():
 def test_scenario_runner_times_each_molecule_action(monkeypatch):
     """scripts/lib/scenarios prints where a scenario's time went: seconds per Molecule action, from Molecule's own
     'SCENARIO ➜ ACTION: Executing' lines (coloured as Molecule prints them); other lines do not start an action."""
-    import importlib.machinery
-    loader = importlib.machinery.SourceFileLoader("xenhost_scenarios", str(REPO / "scripts" / "lib" / "scenarios"))
-    module = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name, loader))
-    loader.exec_module(module)
+    module = load_scenario_runner()
     now = [100.0]
     monkeypatch.setattr(module.time, "time", lambda: now[0])
     clock = module.ActionClock()
@@ -500,6 +498,60 @@ def test_scenario_runner_times_each_molecule_action(monkeypatch):
         clock.see(line)
     now[0] = 100.0 + 400
     assert clock.summary() == "create 45 s, converge 300 s, verify 55 s"
+
+
+def load_scenario_runner():
+    import importlib.machinery
+    loader = importlib.machinery.SourceFileLoader("xenhost_scenarios", str(REPO / "scripts" / "lib" / "scenarios"))
+    module = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name, loader))
+    loader.exec_module(module)
+    return module
+
+
+def test_scenario_runner_starts_a_scenario_when_its_own_images_are_marked(tmp_path, monkeypatch):
+    """scripts/lib/scenarios: `images --status-dir` marks each image as its build ends (ok or failed), and `run
+    --images` starts a scenario once all of its images are marked ok, without waiting for the other scenarios'
+    images; an image that failed, or a builder that ended without marking one, keeps the scenario from running
+    with the reason."""
+    module = load_scenario_runner()
+    builds = {"bookworm-amd64-grub2": 0, "bookworm-amd64-uefi": 1}
+    monkeypatch.setattr(module.subprocess, "run", lambda argv, **kw: types.SimpleNamespace(
+        returncode=builds["-".join(argv[argv.index(o) + 1] for o in ("--suite", "--arch", "--boot"))], stdout="log"))
+    monkeypatch.setattr(module, "say", lambda text: None)
+    assert module.build_group("bookworm", "amd64", ["grub2", "uefi"], str(tmp_path)) is False
+    assert module.image_state(str(tmp_path), "bookworm-amd64-grub2") == "ok"
+    assert module.image_state(str(tmp_path), "bookworm-amd64-uefi") == "failed"
+    assert module.image_state(str(tmp_path), "trixie-amd64-grub2") is None
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bookworm-amd64-grub2", "bookworm-amd64-uefi"]
+
+    boots = {"default": [("bookworm", "amd64", "grub2")], "uefi": [("bookworm", "amd64", "uefi")],
+             "trixie": [("trixie", "amd64", "grub2")], "two": [("bookworm", "amd64", "grub2"),
+                                                               ("trixie", "amd64", "grub2")]}
+    monkeypatch.setattr(module, "platforms", lambda scenario: boots[scenario])
+
+    def never(seconds):
+        pytest.fail("waited %s s although nothing is left to wait for" % seconds)
+    builder = os.getpid()  # a process that runs
+    assert module.images_missing("default", str(tmp_path), builder, sleep=never) is None
+    assert "bookworm-amd64-uefi failed to build" in module.images_missing("uefi", str(tmp_path), builder, sleep=never)
+    # Not marked yet while the builder runs: wait, and start once it is marked ok.
+    sleeps = []
+
+    def build_trixie(seconds):
+        sleeps.append(seconds)
+        if len(sleeps) == 3:
+            module.mark_image(str(tmp_path), "trixie-amd64-grub2", "ok")
+    assert module.images_missing("two", str(tmp_path), builder, poll=2.0, sleep=build_trixie) is None
+    assert sleeps == [2.0, 2.0, 2.0]
+    # The builder gone without marking an image: no endless wait.
+    (tmp_path / "trixie-amd64-grub2").unlink()
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    assert module.process_running(builder) and not module.process_running(dead.pid)
+    assert module.images_missing("trixie", str(tmp_path), dead.pid, sleep=never) == (
+        "the image builds ended without building trixie-amd64-grub2")
+    assert module.images_missing("trixie", str(tmp_path), None, sleep=never) == (
+        "the image builds ended without building trixie-amd64-grub2")
 
 
 def test_task_times_per_playbook_run(tmp_path):
