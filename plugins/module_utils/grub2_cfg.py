@@ -526,6 +526,26 @@ def update_reasons(asked, newer, plan_errors):
     return reasons
 
 
+def arm_commands(plan, grubenv, reboot_command=None, editenv_command=None):
+    """The commands that arm a trial boot, in order, as argv lists; empty when there is nothing to arm.
+
+    plan: boot_plan()'s answer for the menu as it is now (after any regeneration). Only a trial plan without errors
+    is armed: a menu that would not boot Xen, or not come back, gets no one-time entry. editenv_command (grub-editenv,
+    given only where GRUB's way back is wanted) sets the fallback number in grubenv when it holds another;
+    reboot_command (the platform's grub-reboot) gets the Xen entry's id when grubenv's next_entry is another. In that
+    order: should the second fail, a fallback number alone does nothing (01_xenhost_fallback clears it at the next
+    boot), while a one-time Xen entry alone would have no way back.
+    """
+    if not plan or plan.get('mode') != 'trial' or plan.get('errors'):
+        return []
+    commands = []
+    if editenv_command and plan.get('set_fallback_index'):
+        commands.append(list(editenv_command) + [grubenv, 'set', plan['fallback_setting']])
+    if reboot_command and plan.get('set_next_entry'):
+        commands.append(list(reboot_command) + [plan['next_entry']])
+    return commands
+
+
 def grubenv_unwritable_reason(fs, abstractions):
     """Why GRUB cannot write grubenv at boot (so a one-time entry would never be cleared), or None.
 

@@ -22,6 +22,9 @@ description:
     titles (they differ between Debian, Ubuntu and EL) and to fail before a reboot that would not start Xen.
   - With O(update_command) it also runs that command when the menu is out of date and then reads the menu it
     generated, in the same call (under emulation each module call costs seconds; three became one).
+  - With O(plan=trial) and O(reboot_command) / O(editenv_command) it also arms the trial boot the plan describes, on
+    the menu as it is after any regeneration - and only where RV(plan.errors) is empty, so a menu that would not boot
+    Xen, or not come back, never gets a one-time entry.
   - "Debian's and Ubuntu's C(20_linux_xen) put the Xen entries in a top-level C(<OS>, with Xen hypervisor) entry and
     a submenu C(Advanced options for <OS> (with Xen hypervisor)) holding a submenu C(Xen hypervisor, version <v>);
     it skips kernels whose C(/boot/config-*) lacks C(CONFIG_XEN_DOM0=y)."
@@ -89,10 +92,29 @@ options:
     version_added: 0.2.0
     type: bool
     default: false
+  reboot_command:
+    description:
+      - With O(plan=trial) - the command that makes GRUB boot an entry once, at the next boot only (V([grub-reboot])).
+        The module runs it with RV(plan.next_entry) appended when RV(plan.set_next_entry) is true and the plan has no
+        errors; after O(editenv_command), so that a one-time Xen entry is never left without its way back.
+    version_added: 0.2.0
+    type: list
+    elements: str
+  editenv_command:
+    description:
+      - With O(plan=trial) - the command that edits O(grubenv) (V([grub-editenv])). The module runs it with O(grubenv),
+        V(set) and RV(plan.fallback_setting) when RV(plan.set_fallback_index) is true and the plan has no errors, so
+        that GRUB boots the permanent default when it cannot load the Xen entry (C(xenhost.dom0.xen_bootloader)'s
+        C(/etc/grub.d/01_xenhost_fallback) reads it). Leave it out where that way back is not wanted.
+    version_added: 0.2.0
+    type: list
+    elements: str
 attributes:
   check_mode:
     support: full
-    details: In check mode O(update_command) does not run; RV(update_pending) says that it would, and the module reports C(changed).
+    details: >-
+      In check mode O(update_command), O(reboot_command) and O(editenv_command) do not run; RV(update_pending) and
+      RV(arm_pending) say what would, and the module reports C(changed).
   diff_mode:
     support: partial
     details: The menu before and after O(update_command) ran; nothing to show when the module only reads.
@@ -121,6 +143,16 @@ EXAMPLES = r'''
     plan: permanent
     sources: [/etc/default/grub, /etc/default/grub.d/xen.cfg]
     update_command: [update-grub]
+  register: menu
+  failed_when: menu.plan.errors | length > 0
+
+- name: Regenerate the menu where it is out of date, then boot its Xen entry once, coming back by itself
+  xenhost.dom0.grub2_entries:
+    plan: trial
+    sources: [/etc/default/grub, /etc/default/grub.d/xen.cfg]
+    update_command: [update-grub]
+    reboot_command: [grub-reboot]
+    editenv_command: [grub-editenv]
   register: menu
   failed_when: menu.plan.errors | length > 0
 
@@ -286,6 +318,22 @@ update_reasons:
   type: list
   elements: str
   sample: [/etc/default/grub.d/xen.cfg is newer than the menu]
+armed:
+  description:
+    - The commands run to arm the trial boot (O(reboot_command), O(editenv_command)), each as its argument list, in
+      order; empty when nothing needed arming. RV(next_entry) and RV(trial_fallback) are read from O(grubenv) after
+      they ran.
+  version_added: 0.2.0
+  returned: always
+  type: list
+  elements: list
+  sample: [[grub-reboot, xen-gnulinux-simple-3f6c1b0e-8d7a-4a52-b1c9-6e2d0f4a9b17]]
+arm_pending:
+  description: In check mode, the commands that would have armed the trial boot (as RV(armed)).
+  version_added: 0.2.0
+  returned: always
+  type: list
+  elements: list
 newer_sources:
   description: The O(sources) modified after O(path) as first read, sorted; empty when the menu was up to date with them.
   returned: always
@@ -420,6 +468,15 @@ def _regenerate(module, path, command):
                          rc=rc, stdout=out, stderr=err)
 
 
+def _arm(module, commands):
+    """Run the commands that arm the trial boot (grub2_cfg.arm_commands' order); fail with the first that fails."""
+    for done, command in enumerate(commands):
+        rc, out, err = module.run_command(command)
+        if rc != 0:
+            module.fail_json(msg='%s failed (rc %s); the trial boot is not armed' % (' '.join(command), rc),
+                             rc=rc, stdout=out, stderr=err, armed=commands[:done])
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
@@ -431,6 +488,8 @@ def main():
             sources=dict(type='list', elements='path', default=[]),
             update_command=dict(type='list', elements='str'),
             update_due=dict(type='bool', default=False),
+            reboot_command=dict(type='list', elements='str'),
+            editenv_command=dict(type='list', elements='str'),
         ),
         supports_check_mode=True,
     )
@@ -468,6 +527,18 @@ def main():
         if module._diff and result['changed']:
             result['diff'] = dict(before=before.decode('utf-8', 'replace'), after=menu.decode('utf-8', 'replace'),
                                   before_header=path, after_header=path)
+    # Arming reads the plan of the menu as it is now; in check mode a pending regeneration leaves the old menu's plan.
+    commands = grub2_cfg.arm_commands(facts.get('plan'), grubenv, module.params['reboot_command'],
+                                      module.params['editenv_command'])
+    result.update(armed=[], arm_pending=commands if module.check_mode else [])
+    if commands:
+        result['changed'] = True
+        if not module.check_mode:
+            _arm(module, commands)
+            env = grub2_cfg.parse_grubenv(_read(grubenv)) if os.path.isfile(grubenv) else {}
+            facts.update(next_entry=env.get('next_entry') or None, saved_entry=env.get('saved_entry'),
+                         trial_fallback=env.get(grub2_cfg.TRIAL_FALLBACK_VAR) or None)
+            result['armed'] = commands
     facts.update(result)
     module.exit_json(
         path=path,

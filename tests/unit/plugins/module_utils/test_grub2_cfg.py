@@ -225,6 +225,28 @@ def test_fallback_script_sets_the_variable_this_module_names():
     assert "cat <<'GRUB'\n" in text and text.rstrip().endswith('\nGRUB')
 
 
+def test_arm_commands_arm_only_a_trial_without_errors_way_back_first():
+    xen_id = 'xen-gnulinux-simple-3f6c1b0e-8d7a-4a52-b1c9-6e2d0f4a9b17'
+    plan = g2.boot_plan(describe('debian12_xen_grub.cfg', default='0'), trial=True)
+    assert g2.arm_commands(plan, '/boot/grub/grubenv', ['grub-reboot'], ['grub-editenv']) == [
+        ['grub-editenv', '/boot/grub/grubenv', 'set', 'xenhost_trial_fallback=0'], ['grub-reboot', xen_id]]
+    # No way back asked for (xen_bootloader_grub2_fallback off): the one-time entry only.
+    assert g2.arm_commands(plan, '/boot/grub/grubenv', ['grub-reboot']) == [['grub-reboot', xen_id]]
+    # Armed already: grubenv holds both values.
+    facts = describe('debian12_xen_grub.cfg', default='0')
+    facts['trial_fallback'] = '0'
+    armed = g2.boot_plan(facts, trial=True, next_entry=xen_id)
+    assert g2.arm_commands(armed, '/boot/grub/grubenv', ['grub-reboot'], ['grub-editenv']) == []
+    # A plan with errors (the permanent default could not boot) or no trial: nothing is armed.
+    broken = g2.boot_plan(describe('debian12_xen_grub.cfg', default='0', exists=lambda p: '6.1.0-28' not in p),
+                          trial=True)
+    assert broken['mode'] == 'trial' and broken['errors'] and broken['set_next_entry']
+    assert g2.arm_commands(broken, '/boot/grub/grubenv', ['grub-reboot'], ['grub-editenv']) == []
+    permanent = g2.boot_plan(describe('debian12_xen_grub.cfg', default='2'), trial=True)
+    assert g2.arm_commands(permanent, '/boot/grub/grubenv', ['grub-reboot'], ['grub-editenv']) == []
+    assert g2.arm_commands(None, '/boot/grub/grubenv', ['grub-reboot'], ['grub-editenv']) == []
+
+
 def test_update_reasons():
     assert g2.update_reasons(False, [], []) == []
     assert g2.update_reasons(True, [], []) == ['its sources changed in this run']

@@ -162,3 +162,85 @@ def test_update_command_that_fails_fails_the_module(run_module, debian_root, tmp
     result = run_module(grub2_entries, root=str(debian_root), update_command=[command], update_due=True)
     assert result['failed'] is True and 'rc 1' in result['msg'] and 'was not regenerated' in result['msg']
     assert 'out of space' in result['stderr']
+
+
+XEN_ID = 'xen-gnulinux-simple-3f6c1b0e-8d7a-4a52-b1c9-6e2d0f4a9b17'
+
+
+def _trial_root(debian_root):
+    """The Debian 12 menu with GRUB_DEFAULT=0 (Debian GNU/Linux): Xen not the default yet, so a trial is planned."""
+    menu = debian_root / 'boot' / 'grub' / 'grub.cfg'
+    menu.write_text(menu.read_text().replace('set default="Debian GNU/Linux, with Xen hypervisor"', 'set default="0"'))
+    return debian_root
+
+
+def _stand_ins(tmp_path, grubenv, reboot_action=''):
+    """grub-editenv and grub-reboot stand-ins that log their arguments (arm.log); grub-reboot writes next_entry into
+    grubenv as the real one does (through grub-editenv), then runs reboot_action."""
+    log = tmp_path / 'arm.log'
+    editenv = tmp_path / 'grub-editenv'
+    editenv.write_text(u'#!/bin/sh\necho "grub-editenv $*" >> %s\n' % log)
+    reboot = tmp_path / 'grub-reboot'
+    reboot.write_text(u'#!/bin/sh\necho "grub-reboot $*" >> %s\n%s\n'
+                      u'printf "# GRUB Environment Block\\nnext_entry=%%s\\n" "$1" > %s\n'
+                      % (log, reboot_action, grubenv))
+    for script in (editenv, reboot):
+        script.chmod(0o755)
+    return [str(reboot)], [str(editenv)], log
+
+
+def _arm_log(log):
+    return log.read_text().splitlines() if log.exists() else []
+
+
+def test_trial_is_armed_on_the_menu_way_back_first_and_grubenv_read_again(run_module, debian_root, tmp_path):
+    root = _trial_root(debian_root)
+    grubenv = root / 'boot' / 'grub' / 'grubenv'
+    reboot, editenv, log = _stand_ins(tmp_path, grubenv)
+    result = run_module(grub2_entries, root=str(root), plan='trial', reboot_command=reboot, editenv_command=editenv)
+    assert result['changed'] is True and result['plan']['errors'] == []
+    assert result['armed'] == [editenv + [str(grubenv), 'set', 'xenhost_trial_fallback=0'], reboot + [XEN_ID]]
+    assert _arm_log(log) == ['grub-editenv %s set xenhost_trial_fallback=0' % grubenv, 'grub-reboot ' + XEN_ID]
+    # next_entry as grubenv says after arming (the plan said what had to be set).
+    assert result['next_entry'] == XEN_ID and result['plan']['set_next_entry'] is True
+    # Armed already: grubenv holds next_entry (the stand-in grub-editenv writes nothing, so without it this time).
+    result = run_module(grub2_entries, root=str(root), plan='trial', reboot_command=reboot)
+    assert (result['changed'], result['armed'], result['arm_pending']) == (False, [], [])
+    assert len(_arm_log(log)) == 2
+
+
+def test_nothing_is_armed_without_a_trial_or_with_plan_errors(run_module, debian_root, tmp_path):
+    grubenv = debian_root / 'boot' / 'grub' / 'grubenv'
+    reboot, editenv, log = _stand_ins(tmp_path, grubenv)
+    # Xen is the default already: a permanent plan, nothing to arm.
+    result = run_module(grub2_entries, root=str(debian_root), plan='trial', reboot_command=reboot,
+                        editenv_command=editenv)
+    assert (result['plan']['mode'], result['changed'], result['armed']) == ('permanent', False, [])
+    # A trial whose permanent default's files are gone: the plan has errors, and no one-time entry is set.
+    root = _trial_root(debian_root)
+    (root / 'boot' / 'initrd.img-6.1.0-28-amd64').unlink()
+    result = run_module(grub2_entries, root=str(root), plan='trial', reboot_command=reboot, editenv_command=editenv)
+    assert result['plan']['mode'] == 'trial' and result['plan']['errors']
+    assert (result['changed'], result['armed']) == (False, [])
+    assert _arm_log(log) == [] and not grubenv.exists()
+
+
+def test_arming_in_check_mode_only_says_what_would_run(run_module, debian_root, tmp_path):
+    root = _trial_root(debian_root)
+    grubenv = root / 'boot' / 'grub' / 'grubenv'
+    reboot, editenv, log = _stand_ins(tmp_path, grubenv)
+    result = run_module(grub2_entries, root=str(root), plan='trial', reboot_command=reboot, editenv_command=editenv,
+                        _ansible_check_mode=True)
+    assert result['changed'] is True and result['armed'] == []
+    assert result['arm_pending'] == [editenv + [str(grubenv), 'set', 'xenhost_trial_fallback=0'], reboot + [XEN_ID]]
+    assert _arm_log(log) == [] and not grubenv.exists()
+
+
+def test_a_failing_arm_command_fails_the_module_naming_what_was_armed(run_module, debian_root, tmp_path):
+    root = _trial_root(debian_root)
+    reboot, editenv, log = _stand_ins(tmp_path, root / 'boot' / 'grub' / 'grubenv',
+                                      reboot_action='echo "grub-reboot: error: cannot write" >&2; exit 1')
+    result = run_module(grub2_entries, root=str(root), plan='trial', reboot_command=reboot, editenv_command=editenv)
+    assert result['failed'] is True and 'rc 1' in result['msg'] and 'not armed' in result['msg']
+    assert 'cannot write' in result['stderr']
+    assert result['armed'] == [editenv + [str(root / 'boot' / 'grub' / 'grubenv'), 'set', 'xenhost_trial_fallback=0']]
