@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 ---
 module: config_lines
-short_description: Set several lines of one configuration file in one call
+short_description: Set several lines of one or more configuration files in one call
 version_added: 0.2.0
 description:
   - Sets or removes several lines of one existing file, each found by a regular expression, with the rules of
@@ -22,6 +22,8 @@ description:
   - For a line without O(lines[].line) - every line the regexp matches is removed.
   - Writes are atomic (temporary file in the same directory, then rename) and keep the file's mode, owner and SELinux
     context. Every other byte stays as it was; bytes that are not UTF-8 are kept.
+  - With O(files), several files in the same call, each with its own lines. Every file is read and every change
+    decided before the first is written; each write is atomic, but not the set of them.
 author:
   - xenhost maintainers (@xenhost)
 extends_documentation_fragment:
@@ -30,14 +32,13 @@ options:
   path:
     description:
       - The file to edit. It must exist and be a regular file (a link is followed to one); at most 1 MiB.
+      - Required unless O(files) is given; the two exclude each other.
     type: path
-    required: true
   lines:
     description:
-      - The lines, in the order they are set.
+      - The lines of O(path), in the order they are set. Required with O(path).
     type: list
     elements: dict
-    required: true
     suboptions:
       regexp:
         description:
@@ -54,6 +55,39 @@ options:
       - Python regular expression; a line that is not in the file yet goes before the last line it matches (at the end
         when it matches none).
     type: str
+  files:
+    description:
+      - Several files instead of O(path) - each with its own O(files[].lines) and O(files[].insertbefore), which
+        work as O(lines) and O(insertbefore) do for O(path). O(backup) applies to each.
+    version_added: 0.2.0
+    type: list
+    elements: dict
+    suboptions:
+      path:
+        description:
+          - A file to edit, as O(path).
+        type: path
+        required: true
+      lines:
+        description:
+          - Its lines, as O(lines).
+        type: list
+        elements: dict
+        required: true
+        suboptions:
+          regexp:
+            description:
+              - As O(lines[].regexp).
+            type: str
+            required: true
+          line:
+            description:
+              - As O(lines[].line).
+            type: str
+      insertbefore:
+        description:
+          - As O(insertbefore), for this file.
+        type: str
   backup:
     description:
       - Create a backup file (with a timestamp) beside the file when it changes.
@@ -81,6 +115,19 @@ EXAMPLES = r'''
         line: XENDOMAINS_RESTORE=false
     backup: true
 
+- name: Set the toolstack's settings in two files in one call
+  xenhost.dom0.config_lines:
+    files:
+      - path: /etc/xen/xl.conf
+        lines:
+          - regexp: '^#?autoballoon='
+            line: autoballoon="off"
+      - path: /etc/default/xendomains
+        lines:
+          - regexp: '^#?XENDOMAINS_SAVE='
+            line: XENDOMAINS_SAVE=""
+    backup: true
+
 - name: Remove a setting, add another before a test in the file
   xenhost.dom0.config_lines:
     path: /etc/default/grub.d/xen.cfg
@@ -94,20 +141,32 @@ EXAMPLES = r'''
 RETURN = r'''
 path:
   description: The file that was read (links resolved).
-  returned: always
+  returned: with O(path)
   type: str
   sample: /etc/default/xendomains
 changed_lines:
   description: The O(lines[].regexp) of the lines that changed the file, in order.
-  returned: always
+  returned: with O(path)
   type: list
   elements: str
   sample: ['^#?XENDOMAINS_SAVE=']
 backup_file:
   description: The backup of the file.
-  returned: when O(backup=true) and the file changed
+  returned: with O(path), when O(backup=true) and the file changed
   type: str
   sample: /etc/default/xendomains.12345.2026-11-30@01:00:00~
+files:
+  description: With O(files) - for each file, in order, what RV(path), RV(changed_lines) and RV(backup_file) say.
+  version_added: 0.2.0
+  returned: with O(files)
+  type: list
+  elements: dict
+  sample:
+    - path: /etc/xen/xl.conf
+      changed_lines: ['^#?autoballoon=']
+      backup_file: /etc/xen/xl.conf.12345.2026-12-01@05:00:00~
+    - path: /etc/default/xendomains
+      changed_lines: []
 '''
 
 import os
@@ -120,60 +179,85 @@ from ansible_collections.xenhost.dom0.plugins.module_utils import text_file
 MAX_BYTES = 1024 * 1024
 
 
-def _changes(module):
-    """(regexp, line or None) pairs from the lines option, refusing what cannot be set safely."""
+def _changes(module, lines, insertbefore, where):
+    """(regexp, line or None) pairs from one file's lines, refusing what cannot be set safely."""
     changes = []
-    for item in module.params['lines']:
+    for item in lines:
         regexp, line = item['regexp'], item.get('line') or None
         try:
             re.compile(regexp)
         except re.error as exc:
-            module.fail_json(msg='lines: regexp %r does not compile: %s' % (regexp, exc))
+            module.fail_json(msg='%slines: regexp %r does not compile: %s' % (where, regexp, exc))
         if line is not None and ('\n' in line or '\r' in line):
-            module.fail_json(msg='lines: the line for %r holds a line break; set one line each' % regexp)
+            module.fail_json(msg='%slines: the line for %r holds a line break; set one line each' % (where, regexp))
         changes.append((regexp, line))
-    if module.params['insertbefore']:
+    if insertbefore:
         try:
-            re.compile(module.params['insertbefore'])
+            re.compile(insertbefore)
         except re.error as exc:
-            module.fail_json(msg='insertbefore %r does not compile: %s' % (module.params['insertbefore'], exc))
+            module.fail_json(msg='%sinsertbefore %r does not compile: %s' % (where, insertbefore, exc))
     return changes
 
 
-def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            path=dict(type='path', required=True),
-            lines=dict(type='list', elements='dict', required=True, options=dict(
-                regexp=dict(type='str', required=True),
-                line=dict(type='str'),
-            )),
-            insertbefore=dict(type='str'),
-            backup=dict(type='bool', default=False),
-        ),
-        supports_check_mode=True,
-    )
-    changes = _changes(module)
+def _edit(module, given_path, changes, insertbefore):
+    """One file read and its new text decided: {path, text, new_text, changed_lines}; fails when it is unusable."""
     try:
-        path = os.path.realpath(module.params['path'])
+        path = os.path.realpath(given_path)
     except ValueError as exc:
-        module.fail_json(msg='path %r is not a usable file name: %s' % (text_file.clean(module.params['path']), exc))
+        module.fail_json(msg='path %r is not a usable file name: %s' % (text_file.clean(given_path), exc))
     if not os.path.exists(path):
-        module.fail_json(msg='%s does not exist' % module.params['path'], path=path)
+        module.fail_json(msg='%s does not exist' % given_path, path=path)
     text, error = text_file.try_read(path, MAX_BYTES, 'file')
     if error:
         module.fail_json(msg=error, path=path)
+    new_text, changed_lines = config_lines.set_lines(text, changes, insertbefore)
+    return dict(path=path, text=text, new_text=new_text, changed_lines=changed_lines)
 
-    new_text, changed_lines = config_lines.set_lines(text, changes, module.params['insertbefore'])
 
-    out = dict(changed=new_text != text, path=path, changed_lines=changed_lines)
+def main():
+    line_options = dict(regexp=dict(type='str', required=True), line=dict(type='str'))
+    module = AnsibleModule(
+        argument_spec=dict(
+            path=dict(type='path'),
+            lines=dict(type='list', elements='dict', options=line_options),
+            insertbefore=dict(type='str'),
+            files=dict(type='list', elements='dict', options=dict(
+                path=dict(type='path', required=True),
+                lines=dict(type='list', elements='dict', required=True, options=line_options),
+                insertbefore=dict(type='str'),
+            )),
+            backup=dict(type='bool', default=False),
+        ),
+        mutually_exclusive=[('path', 'files'), ('lines', 'files'), ('insertbefore', 'files')],
+        required_one_of=[('path', 'files')],
+        required_together=[('path', 'lines')],
+        supports_check_mode=True,
+    )
+    if module.params['files'] is not None:
+        wanted = [(item['path'], item['lines'], item['insertbefore'], 'files[%d].' % index)
+                  for index, item in enumerate(module.params['files'])]
+    else:
+        wanted = [(module.params['path'], module.params['lines'], module.params['insertbefore'], '')]
+    # Every file's lines checked, every file read and decided, before anything is written.
+    edits = [_edit(module, path, _changes(module, lines, insertbefore, where), insertbefore)
+             for path, lines, insertbefore, where in wanted]
+    for edit in edits:
+        if edit['new_text'] != edit['text'] and not module.check_mode:
+            if module.params['backup']:
+                edit['backup_file'] = module.backup_local(edit['path'])
+            text_file.write_atomic(module, edit['path'], edit['new_text'])
+    reports = [dict((key, edit[key]) for key in ('path', 'changed_lines', 'backup_file') if key in edit)
+               for edit in edits]
+    out = dict(changed=any(edit['new_text'] != edit['text'] for edit in edits))
+    if module.params['files'] is not None:
+        out['files'] = reports
+    else:
+        out.update(reports[0])
     if module._diff:
-        out['diff'] = dict(before_header=path, after_header=path, before=text_file.clean(text),
-                           after=text_file.clean(new_text))
-    if out['changed'] and not module.check_mode:
-        if module.params['backup']:
-            out['backup_file'] = module.backup_local(path)
-        text_file.write_atomic(module, path, new_text)
+        diffs = [dict(before_header=edit['path'], after_header=edit['path'], before=text_file.clean(edit['text']),
+                      after=text_file.clean(edit['new_text'])) for edit in edits]
+        # With files, only those that change (a list of diffs is what a multi-file module returns).
+        out['diff'] = [d for d in diffs if d['before'] != d['after']] if module.params['files'] is not None else diffs[0]
     module.exit_json(**out)
 
 

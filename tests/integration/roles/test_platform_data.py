@@ -123,6 +123,25 @@ def test_autoballoon_follows_dom0_mem():
                             xen_bootloader_dom0_mem='1G'), '{{ __xen_toolstack_balloon }}') == 'on'
 
 
+def test_toolstack_settings_files_in_one_call():
+    """xen_toolstack's one config_lines call: xl.conf's ballooning where the toolstack is xl, then xendomains' lines,
+    whose save directory root's sh reads single-quoted; xm (RHEL 5) sets xend's own file in xm.yml, not here."""
+    not_on_xen = {'xen': {'running': False, 'version': None, 'role': 'none'}}
+    files = '{{ __xen_toolstack_settings_files }}'
+    deb = render(role_vars('xen_toolstack', 'Debian-12', ansible_facts=not_on_xen, xen_bootloader_dom0_mem='1024M',
+                           xen_toolstack_xendomains_save_dir="/var/lib/xen/it's here"), files)
+    assert [f['path'] for f in deb] == ['/etc/xen/xl.conf', '/etc/default/xendomains']
+    assert deb[0]['lines'] == [{'regexp': '^#?autoballoon=', 'line': 'autoballoon="off"'}]
+    assert [i['line'] for i in deb[1]['lines']] == ["XENDOMAINS_SAVE='/var/lib/xen/it'\"'\"'s here'",
+                                                    'XENDOMAINS_RESTORE=false']
+    default = render(role_vars('xen_toolstack', 'Debian-13', ansible_facts=not_on_xen), files)
+    assert [i['line'] for i in default[0]['lines'] + default[1]['lines']] == [
+        'autoballoon="auto"', 'XENDOMAINS_SAVE=""', 'XENDOMAINS_RESTORE=false']
+    rhel5 = render(role_vars('xen_toolstack', 'RedHat-5', ansible_facts=not_on_xen), files)
+    assert [f['path'] for f in rhel5] == [render(role_vars('xen_toolstack', 'RedHat-5'),
+                                                 '{{ __xen_toolstack_xendomains_config }}')]
+
+
 def test_virt_manager_packages():
     assert list(render(role_vars('xen_virt_manager', 'RedHat-5'), '{{ __xen_virt_manager_packages }}')) == [
         'libvirt', 'libvirt-python', 'virt-manager', 'gnome-python2-gnomekeyring']

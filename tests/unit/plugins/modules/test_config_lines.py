@@ -150,3 +150,73 @@ def test_missing_file_and_fifo_refused(run_module, tmp_path):
     fifo = tmp_path / 'fifo'
     os.mkfifo(str(fifo))
     assert 'not a regular file' in run_module(config_lines, path=str(fifo), lines=[{'regexp': '^A='}])['msg']
+
+
+AUTOBALLOON = [{'regexp': '^#?autoballoon=', 'line': 'autoballoon="off"'}]
+XENDOMAINS = [{'regexp': '^#?XENDOMAINS_SAVE=', 'line': 'XENDOMAINS_SAVE=""'},
+              {'regexp': '^#?XENDOMAINS_RESTORE=', 'line': 'XENDOMAINS_RESTORE=false'}]
+
+
+def _two_files(tmp_path):
+    xl_conf, xendomains = tmp_path / 'xl.conf', tmp_path / 'xendomains'
+    xl_conf.write_text(u'#autoballoon="auto"\n')
+    xendomains.write_text(u'XENDOMAINS_SAVE=/var/lib/xen/save\nXENDOMAINS_RESTORE=false\n')
+    return xl_conf, xendomains
+
+
+def test_files_set_each_files_lines_in_one_call(run_module, tmp_path):
+    xl_conf, xendomains = _two_files(tmp_path)
+    files = [{'path': str(xl_conf), 'lines': AUTOBALLOON}, {'path': str(xendomains), 'lines': XENDOMAINS}]
+    result = run_module(config_lines, files=files, backup=True, _ansible_diff=True)
+    assert result['changed'] is True
+    assert xl_conf.read_text() == u'autoballoon="off"\n'
+    assert xendomains.read_text() == u'XENDOMAINS_SAVE=""\nXENDOMAINS_RESTORE=false\n'
+    assert [(f['path'], f['changed_lines']) for f in result['files']] == [
+        (str(xl_conf), ['^#?autoballoon=']), (str(xendomains), ['^#?XENDOMAINS_SAVE='])]
+    assert all(os.path.exists(f['backup_file']) for f in result['files'])
+    assert [d['after_header'] for d in result['diff']] == [str(xl_conf), str(xendomains)]
+    # The same as one call per file would have done; a second call changes nothing and shows no diff.
+    result = run_module(config_lines, files=files, _ansible_diff=True)
+    assert (result['changed'], result['diff']) == (False, [])
+    assert [f['changed_lines'] for f in result['files']] == [[], []]
+
+
+def test_files_only_the_changed_file_is_written_and_diffed(run_module, tmp_path):
+    xl_conf, xendomains = _two_files(tmp_path)
+    xl_conf.write_text(u'autoballoon="off"\n')
+    before = os.stat(str(xl_conf)).st_ino
+    result = run_module(config_lines, files=[{'path': str(xl_conf), 'lines': AUTOBALLOON},
+                                             {'path': str(xendomains), 'lines': XENDOMAINS}], _ansible_diff=True)
+    assert result['changed'] is True and [d['after_header'] for d in result['diff']] == [str(xendomains)]
+    assert os.stat(str(xl_conf)).st_ino == before          # not rewritten
+
+
+def test_files_in_check_mode_write_nothing(run_module, tmp_path):
+    xl_conf, xendomains = _two_files(tmp_path)
+    result = run_module(config_lines, files=[{'path': str(xl_conf), 'lines': AUTOBALLOON},
+                                             {'path': str(xendomains), 'lines': XENDOMAINS}], _ansible_check_mode=True)
+    assert result['changed'] is True
+    assert xl_conf.read_text() == u'#autoballoon="auto"\n'
+    assert xendomains.read_text() == u'XENDOMAINS_SAVE=/var/lib/xen/save\nXENDOMAINS_RESTORE=false\n'
+
+
+@pytest.mark.parametrize('second, message', [
+    ({'path': 'nope', 'lines': XENDOMAINS}, 'does not exist'),
+    ({'path': 'xendomains', 'lines': [{'regexp': '^A=', 'line': 'A=1\ntouch /PWNED'}]}, 'files[1].lines: the line'),
+    ({'path': 'xendomains', 'lines': XENDOMAINS, 'insertbefore': '^(x'}, 'files[1].insertbefore'),
+])
+def test_files_nothing_written_when_a_later_file_is_refused(run_module, tmp_path, second, message):
+    xl_conf, xendomains = _two_files(tmp_path)
+    second = dict(second, path=str(tmp_path / second['path']))
+    result = run_module(config_lines, files=[{'path': str(xl_conf), 'lines': AUTOBALLOON}, second])
+    assert result['failed'] and message in result['msg']
+    assert xl_conf.read_text() == u'#autoballoon="auto"\n'
+
+
+def test_files_and_path_exclude_each_other(run_module, tmp_path):
+    xl_conf, dummy = _two_files(tmp_path)
+    result = run_module(config_lines, path=str(xl_conf), lines=AUTOBALLOON,
+                        files=[{'path': str(xl_conf), 'lines': AUTOBALLOON}])
+    assert result['failed'] and 'mutually exclusive' in result['msg']
+    assert 'one of the following is required' in run_module(config_lines, backup=True)['msg']
+    assert xl_conf.read_text() == u'#autoballoon="auto"\n'
