@@ -499,8 +499,15 @@ def describe(config, root='/', exists=None, default=None, env=None):
         'xen_entries': [e['path'] for e in entries if e['xen']],
         'default': result,
         'blscfg': config.uses_blscfg,
-        'trial_fallback': env.get(TRIAL_FALLBACK_VAR) or None,
+        'trial_fallback': env_facts(env)['trial_fallback'],
     }
+
+
+def env_facts(env):
+    """What grubenv's variables say, as grub2_entries returns them: saved_entry, next_entry (None when unset or
+    empty, as GRUB treats it) and trial_fallback (TRIAL_FALLBACK_VAR, likewise)."""
+    return {'saved_entry': env.get('saved_entry'), 'next_entry': env.get('next_entry') or None,
+            'trial_fallback': env.get(TRIAL_FALLBACK_VAR) or None}
 
 
 def newer_sources(menu_mtime, source_mtimes):

@@ -25,6 +25,11 @@ def clean(value):
     return value.encode('utf-8', 'surrogateescape').decode('utf-8', 'replace')
 
 
+def diff(path, before, after):
+    """Ansible's diff of one file (None or missing text shown as empty), for a module's ``diff`` result."""
+    return dict(before_header=path, after_header=path, before=clean(before or ''), after=clean(after or ''))
+
+
 def try_read(path, limit, what):
     """(text, None) of the regular file path (bytes kept as surrogates), or (None, why it cannot be read).
 

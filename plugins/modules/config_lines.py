@@ -254,8 +254,7 @@ def main():
     else:
         out.update(reports[0])
     if module._diff:
-        diffs = [dict(before_header=edit['path'], after_header=edit['path'], before=text_file.clean(edit['text']),
-                      after=text_file.clean(edit['new_text'])) for edit in edits]
+        diffs = [text_file.diff(edit['path'], edit['text'], edit['new_text']) for edit in edits]
         # With files, only those that change (a list of diffs is what a multi-file module returns).
         out['diff'] = [d for d in diffs if d['before'] != d['after']] if module.params['files'] is not None else diffs[0]
     module.exit_json(**out)

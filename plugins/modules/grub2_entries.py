@@ -437,13 +437,17 @@ def _read_menu(module, path, grubenv):
         module.fail_json(msg='cannot read %s: %s' % (path, exc))
     except grub2_cfg.Grub2ParseError as exc:
         module.fail_json(msg='cannot parse %s: %s' % (path, exc))
-    env = {}
-    if os.path.isfile(grubenv):
-        try:
-            env = grub2_cfg.parse_grubenv(_read(grubenv))
-        except (IOError, OSError) as exc:
-            module.fail_json(msg='cannot read %s: %s' % (grubenv, exc))
-    return menu, config, env
+    return menu, config, _read_env(module, grubenv)
+
+
+def _read_env(module, grubenv):
+    """grubenv's variables ({} when it does not exist, as GRUB reads it); fails the module when unreadable."""
+    if not os.path.isfile(grubenv):
+        return {}
+    try:
+        return grub2_cfg.parse_grubenv(_read(grubenv))
+    except (IOError, OSError) as exc:
+        module.fail_json(msg='cannot read %s: %s' % (grubenv, exc))
 
 
 def _facts(module, path, grubenv, unwritable_reason):
@@ -457,7 +461,7 @@ def _facts(module, path, grubenv, unwritable_reason):
     if module.params['plan']:
         facts['plan'] = grub2_cfg.boot_plan(facts, module.params['plan'] == 'trial', next_entry=env.get('next_entry'),
                                             unwritable_reason=unwritable_reason, menu=path)
-    facts.update(saved_entry=env.get('saved_entry'), next_entry=env.get('next_entry') or None)
+    facts.update(grub2_cfg.env_facts(env))
     return menu, facts
 
 
@@ -535,9 +539,7 @@ def main():
         result['changed'] = True
         if not module.check_mode:
             _arm(module, commands)
-            env = grub2_cfg.parse_grubenv(_read(grubenv)) if os.path.isfile(grubenv) else {}
-            facts.update(next_entry=env.get('next_entry') or None, saved_entry=env.get('saved_entry'),
-                         trial_fallback=env.get(grub2_cfg.TRIAL_FALLBACK_VAR) or None)
+            facts.update(grub2_cfg.env_facts(_read_env(module, grubenv)))
             result['armed'] = commands
     facts.update(result)
     module.exit_json(

@@ -230,12 +230,10 @@ def main():
                   fallback_script_changed=script_changed, missing=text is None, backup_files=[])
     if module._diff:
         # The files that change, each with its own header.
-        result['diff'] = [
-            dict(before_header=name, after_header=name, before=text_file.clean(before or ''),
-                 after=text_file.clean(after or ''))
-            for name, before, after, changed in ((path, text, new_text, new_text != text),
-                                                 (script_path, script_before, script_after, script_changed))
-            if changed]
+        result['diff'] = [text_file.diff(name, before, after)
+                          for name, before, after, changed in ((path, text, new_text, new_text != text),
+                                                               (script_path, script_before, script_after, script_changed))
+                          if changed]
     if not module.check_mode:
         if new_text != text:
             if p['backup']:

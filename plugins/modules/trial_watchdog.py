@@ -174,11 +174,9 @@ def main():
     result = dict(changed=bool(steps), steps=steps, installed=state == 'present' and seen['systemd'],
                   boot_id=boot_id.strip() if boot_id else None)
     if module._diff:
-        result['diff'] = [
-            dict(before_header=path, after_header=path, before=text_file.clean(before or ''),
-                 after=(wanted[key] if wanted else ''))
-            for key, path, before in (('program', program_path, program), ('unit', unit_path, unit))
-            if 'write_' + key in steps or 'remove_' + key in steps]
+        result['diff'] = [text_file.diff(path, before, wanted[key] if wanted else '')
+                          for key, path, before in (('program', program_path, program), ('unit', unit_path, unit))
+                          if 'write_' + key in steps or 'remove_' + key in steps]
     if module.check_mode:
         module.exit_json(**result)
 

@@ -178,7 +178,7 @@ class Guest:
         self.host.run("%s clean %s" % (TOOL, self.dir))
 
 
-def xl_start_checked(host, guest, boot=1):
+def xl_start_checked(host, guest):
     """Start the guest with xl on a captured console and check it runs: live in `xl list` with its memory, booted
     (disk and NIC), its backends connected, its memory from Xen's free pool and not from dom0. Returns what
     xl_shutdown_checked compares with."""
@@ -194,7 +194,7 @@ def xl_start_checked(host, guest, boot=1):
     domid, memory, state = domains[guest.name]
     assert is_live(state), state
     assert memory == GUEST_MEMORY_MB
-    guest.check_booted(boot=boot)
+    guest.check_booted()
     guest.check_backends(domid)
     # Memory: the guest's memory came from Xen's free pool, dom0 was not ballooned (dom0_mem fixed, autoballoon off).
     assert dom0_memory(host) == memory_before
