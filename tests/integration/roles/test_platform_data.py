@@ -187,7 +187,8 @@ def test_xendomains_is_left_to_libvirt_when_virt_manager_is_enabled():
         assert render(role_vars('xen_toolstack', platform, ansible_facts=not_on_xen), daemons) == ['xen', 'xendomains']
         with_libvirt = role_vars('xen_toolstack', platform, ansible_facts=not_on_xen, xen_virt_manager_enabled=True)
         assert render(with_libvirt, daemons) == ['xen']
-        assert render(role_vars('xen_virt_manager', platform), '{{ __xen_virt_manager_conflicting_services }}') == ['xendomains']
+        assert render(role_vars('xen_virt_manager', platform), '{{ __xen_virt_manager_conflicting_services }}') == [
+            {'name': 'xendomains', 'enabled': False, 'state': 'stopped'}]
         assert render(role_vars('xen_virt_manager', platform), '{{ __xen_virt_manager_daemon_settings }}') == {
             'path': '/etc/default/libvirtd', 'regexp': '^#?LIBVIRTD_ARGS=', 'line': 'LIBVIRTD_ARGS=""'}
     rhel5 = role_vars('xen_toolstack', 'RedHat-5', ansible_facts=not_on_xen)

@@ -1,0 +1,161 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""systemd_services run as Ansible runs it, against a systemctl of our own that keeps each unit's state in files and
+records how it was called (nothing of the module stubbed)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+
+import pytest
+
+from ansible_collections.xenhost.dom0.plugins.modules import systemd_services
+
+SYSTEMCTL = u'''#!/bin/sh
+# A systemctl for tests: unit U exists where $STATE/known.U does; enabled, active, masked the same way.
+echo "$*" >> %(log)s
+d=%(state)s
+cmd=$1; shift
+[ "$1" = -- ] && shift
+case "$cmd" in
+  show)
+    shift  # --property=...
+    [ "$1" = -- ] && shift
+    first=1
+    for u in "$@"; do
+      [ $first = 1 ] || echo
+      first=0
+      echo "Id=$u"
+      if [ -e $d/known.$u ]; then echo LoadState=loaded; else echo LoadState=not-found; fi
+      if [ -e $d/active.$u ]; then echo ActiveState=active; else echo ActiveState=inactive; fi
+    done ;;
+  is-enabled)
+    if [ -e $d/masked.$1 ]; then echo masked; exit 1; fi
+    if [ -e $d/enabled.$1 ]; then echo enabled; else echo disabled; exit 1; fi ;;
+  enable) touch $d/enabled.$1 ;;
+  disable) rm -f $d/enabled.$1 ;;
+  start|restart)
+    if [ -e $d/broken.$1 ]; then echo "Job for $1 failed." >&2; exit 1; fi
+    touch $d/active.$1 ;;
+  stop) rm -f $d/active.$1 ;;
+  daemon-reload) ;;
+esac
+'''
+
+
+@pytest.fixture
+def host(tmp_path, monkeypatch):
+    """A systemd marker directory and our systemctl first on PATH; host.set(unit, known=..., enabled=..., ...)."""
+    bin_dir, state = tmp_path / 'bin', tmp_path / 'state'
+    bin_dir.mkdir()
+    state.mkdir()
+    log = tmp_path / 'calls'
+    systemctl = bin_dir / 'systemctl'
+    systemctl.write_text(SYSTEMCTL % dict(log=log, state=state))
+    systemctl.chmod(0o755)
+    monkeypatch.setenv('PATH', '%s:%s' % (bin_dir, os.environ['PATH']))
+    run_dir = tmp_path / 'run-systemd-system'
+    run_dir.mkdir()
+    monkeypatch.setattr(systemd_services, 'SYSTEMD_RUNNING', str(run_dir))
+
+    class Host(object):
+        def set(self, unit, **flags):
+            for flag in ('known', 'enabled', 'active', 'masked', 'broken'):
+                path = state / ('%s.%s' % (flag, unit))
+                if flags.get(flag, flag == 'known'):
+                    path.touch()
+                elif path.exists():
+                    path.unlink()
+
+        def has(self, flag, unit):
+            return (state / ('%s.%s' % (flag, unit))).exists()
+
+        def calls(self):
+            return log.read_text().splitlines() if log.exists() else []
+
+        def changing_calls(self):
+            return [c for c in self.calls() if not c.startswith(('show', 'is-enabled'))]
+
+    h = Host()
+    h.run_dir = run_dir
+    return h
+
+
+def test_enables_and_starts_what_is_not_and_reads_once(host, run_module):
+    host.set('xen.service', enabled=True, active=True)
+    host.set('xendomains.service')
+    result = run_module(systemd_services, services=['xen', 'xendomains'], enabled=True, state='started')
+    assert result['changed'] is True
+    assert result['steps'] == ['enable xendomains.service', 'start xendomains.service']
+    assert result['status'] == {'xen': dict(enabled=True, is_enabled='enabled', active='active'),
+                                'xendomains': dict(enabled=False, is_enabled='disabled', active='inactive')}
+    assert host.has('enabled', 'xendomains.service') and host.has('active', 'xendomains.service')
+    # One show for both, one is-enabled each, then the two changes.
+    assert host.calls() == ['show --property=Id,LoadState,ActiveState -- xen.service xendomains.service',
+                            'is-enabled -- xen.service', 'is-enabled -- xendomains.service',
+                            'enable xendomains.service', 'start xendomains.service']
+
+
+def test_second_run_changes_nothing(host, run_module):
+    host.set('xen.service')
+    host.set('xendomains.service')
+    assert run_module(systemd_services, services=['xen', 'xendomains'], enabled=True, state='started')['changed']
+    again = run_module(systemd_services, services=['xen', 'xendomains'], enabled=True, state='started')
+    assert again['changed'] is False and again['steps'] == []
+
+
+def test_per_service_wants_in_order_with_a_reload_first(host, run_module):
+    host.set('xendomains.service', enabled=True, active=True)
+    host.set('libvirtd.service', enabled=True, active=True)
+    host.set('libvirt-guests.service')
+    result = run_module(systemd_services, daemon_reload=True, services=[
+        {'name': 'xendomains', 'enabled': False, 'state': 'stopped'},
+        {'name': 'libvirtd', 'enabled': True, 'state': 'restarted'},
+        {'name': 'libvirt-guests', 'enabled': True, 'state': 'started'}])
+    assert result['steps'] == ['daemon-reload', 'disable xendomains.service', 'stop xendomains.service',
+                               'restart libvirtd.service', 'enable libvirt-guests.service',
+                               'start libvirt-guests.service']
+    assert host.changing_calls() == result['steps']
+    assert not host.has('active', 'xendomains.service') and host.has('active', 'libvirt-guests.service')
+
+
+def test_check_mode_reads_and_changes_nothing(host, run_module):
+    host.set('xen.service')
+    result = run_module(systemd_services, services=['xen'], enabled=True, state='started', _ansible_check_mode=True)
+    assert result['changed'] is True and result['steps'] == ['enable xen.service', 'start xen.service']
+    assert host.changing_calls() == []
+    assert not host.has('enabled', 'xen.service')
+
+
+def test_refuses_before_any_change_a_missing_or_masked_service(host, run_module):
+    host.set('xen.service')
+    host.set('hidden.service', masked=True)
+    result = run_module(systemd_services, services=['xen', 'nosuch', 'hidden'], enabled=True, state='started')
+    assert result['failed'] is True
+    assert 'nosuch: no such service on this host' in result['msg']
+    assert 'hidden is masked' in result['msg'] and result['msg'].endswith('Nothing was changed.')
+    assert host.changing_calls() == []
+
+
+def test_refuses_bad_entries_before_systemctl_runs(host, run_module):
+    result = run_module(systemd_services, services=['xen', '--now'], enabled=True)
+    assert result['failed'] is True and "'--now' is not a service name" in result['msg']
+    assert host.calls() == []
+
+
+def test_a_failing_command_fails_and_says_what_was_done(host, run_module):
+    host.set('xen.service')
+    host.set('xendomains.service', broken=True)
+    result = run_module(systemd_services, services=['xen', 'xendomains'], enabled=True, state='started')
+    assert result['failed'] is True and result['rc'] == 1
+    assert result['msg'].startswith('systemctl start xendomains.service failed (exit status 1): Job for')
+    assert 'Done before it: enable xen.service, start xen.service, enable xendomains.service.' in result['msg']
+
+
+def test_fails_where_systemd_does_not_run(host, run_module):
+    host.run_dir.rmdir()
+    result = run_module(systemd_services, services=['xend'], enabled=True, state='started')
+    assert result['failed'] is True and 'use ansible.builtin.service' in result['msg']
+    assert host.calls() == []
