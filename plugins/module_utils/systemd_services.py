@@ -17,6 +17,8 @@ from ansible.module_utils.six import string_types
 STATES = ('started', 'stopped', 'restarted')
 # ActiveState values of a service that is up or on its way up: "started" has nothing to do (Ansible's rule).
 RUNNING = ('active', 'activating', 'reloading')
+DROP_IN_MODE = 0o644
+DROP_IN_DIR_MODE = 0o755
 # Whether systemctl is-enabled means enabled: its exit status 0, except that a lone "indirect" or "alias" counts as
 # disabled (they exit 0 but nothing starts the unit by that name). Ansible's systemd module reads it the same way.
 NOT_ENABLED_WORDS = ('indirect', 'alias')
@@ -96,17 +98,51 @@ def enabled_of(rc, out):
     return rc == 0 and not (len(words) == 1 and word in NOT_ENABLED_WORDS), word
 
 
-def plan(services, seen, daemon_reload=False):
-    """The systemctl commands, as argument lists without systemctl itself, and a list of errors.
+def drop_ins(entries):
+    """The drop-ins as a list of {'service', 'name', 'content'} (content ending in a newline), and a list of errors.
+
+    entries: dicts with 'service' (the unit they extend), 'name' (the file's name, NAME.conf) and 'content'.
+    """
+    result, errors, seen = [], [], set()
+    for index, entry in enumerate(entries or []):
+        where = 'drop_ins[%d]' % index
+        if not isinstance(entry, dict) or sorted(entry) != ['content', 'name', 'service']:
+            errors.append('%s: needs exactly service, name and content' % where)
+            continue
+        service, name, content = entry['service'], entry['name'], entry['content']
+        if not isinstance(service, string_types) or not _valid_name(service):
+            errors.append('%s: %r is not a service name' % (where, service))
+        elif not (isinstance(name, string_types) and name.endswith('.conf') and _valid_name(name)
+                  and not name.startswith('.') and '\\' not in name):
+            errors.append('%s: %r is not a drop-in file name (NAME.conf)' % (where, name))
+        elif not isinstance(content, string_types):
+            errors.append('%s: content must be text' % where)
+        elif (unit_name(service), name) in seen:
+            errors.append('%s: %s for %s is given twice' % (where, name, service))
+        else:
+            seen.add((unit_name(service), name))
+            result.append(dict(service=service, name=name, content=content if content.endswith('\n') else content + '\n'))
+    return result, errors
+
+
+def drop_in_path(system_dir, service, name):
+    """Where systemd reads a drop-in of a service: SYSTEM_DIR/UNIT.d/NAME."""
+    return '%s/%s.d/%s' % (system_dir.rstrip('/'), unit_name(service), name)
+
+
+def plan(services, seen, daemon_reload=False, writes=()):
+    """The steps, and a list of errors. A step is a systemctl command as an argument list without systemctl itself,
+    or ['write', PATH] for a drop-in the module writes.
 
     services: wanted()'s list. seen: name -> {'load': LoadState, 'active': ActiveState, 'enabled': bool,
-    'enabled_word': is-enabled's word}. Each service in turn: enable or disable, then start, stop or restart, so that
-    a service stopped before another starts (one that Conflicts= with it) is stopped first. daemon_reload comes first:
-    a unit or drop-in written just before must be read before anything starts. Where any service cannot be handled,
-    errors name them all and the plan is not to be run.
+    'enabled_word': is-enabled's word}. writes: the paths of the drop-ins that differ from what is wanted. They are
+    written first, and a daemon-reload follows them (or comes first where daemon_reload asks for one), so that systemd
+    reads them before anything starts. Then each service in turn: enable or disable, then start, stop or restart, so
+    that a service stopped before another starts (one that Conflicts= with it) is stopped first. Where any service
+    cannot be handled, errors name them all and the plan is not to be run.
     """
-    steps, errors = [], []
-    if daemon_reload:
+    steps, errors = [['write', path] for path in writes], []
+    if daemon_reload or writes:
         steps.append(['daemon-reload'])
     for item in services:
         name = item['name']

@@ -20,6 +20,8 @@ description:
     before changing anything, a service that does not exist or that is masked where it should run.
   - Then, service by service in the order given - enable or disable, then start, stop or restart. A service stopped
     before another starts (one that C(Conflicts=) with it) is stopped first.
+  - O(drop_ins) are written first (atomically, mode C(0644), owned by root, the C(UNIT.d) directory made where
+    missing), and where one changed systemd reads them (C(systemctl daemon-reload)) before any service is handled.
   - Services that systemd runs from SysV init scripts (Debian's C(xen) and C(xendomains)) are handled as systemd
     handles them (C(systemctl enable) calls C(systemd-sysv-install)).
   - Only where systemd is the running init system; elsewhere it fails, and M(ansible.builtin.service) is the module
@@ -50,15 +52,39 @@ options:
     choices: [started, stopped, restarted]
   daemon_reload:
     description:
-      - Run C(systemctl daemon-reload) before anything else, so that a unit or drop-in written just before is read
-        before a service starts. Reported as a change.
+      - Run C(systemctl daemon-reload) before the services are handled, so that a unit or drop-in written just before
+        is read before a service starts. Reported as a change. A changed O(drop_ins) file makes one anyway.
     type: bool
     default: false
+  drop_ins:
+    description:
+      - Drop-in files that extend services, in C(/etc/systemd/system/UNIT.d/NAME). Each is written where its text
+        differs (a link or anything but a regular file there is replaced, never followed).
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      service:
+        description:
+          - The service (or unit) it extends, as in O(services).
+        type: str
+        required: true
+      name:
+        description:
+          - The file's name, C(NAME.conf).
+        type: str
+        required: true
+      content:
+        description:
+          - Its text. A missing final newline is added.
+        type: str
+        required: true
 attributes:
   check_mode:
     support: full
   diff_mode:
-    support: none
+    support: partial
+    details: A diff of each O(drop_ins) file that changes; the services' changes are in RV(steps).
 notes:
   - A name that is not a valid unit name, or starts with C(-), is refused before systemctl runs.
 seealso:
@@ -73,9 +99,14 @@ EXAMPLES = r'''
     enabled: true
     state: started
 
-- name: Hand guest autostart from xendomains to libvirt
+- name: Hand guest autostart from xendomains to libvirt, stopping the guests before xenstored at shutdown
   xenhost.dom0.systemd_services:
-    daemon_reload: true
+    drop_ins:
+      - service: libvirt-guests
+        name: order.conf
+        content: |
+          [Unit]
+          After=xen.service libvirtd.service
     services:
       - {name: xendomains, enabled: false, state: stopped}
       - {name: libvirtd, enabled: true, state: started}
@@ -88,7 +119,8 @@ steps:
   returned: always
   type: list
   elements: str
-  sample: [enable xendomains.service, start xendomains.service]
+  sample: [write /etc/systemd/system/libvirt-guests.service.d/order.conf, daemon-reload, enable libvirt-guests.service,
+           start libvirt-guests.service]
 status:
   description: Each service as it was found, before any change. C(enabled) is systemd's answer read as Ansible reads
     it, C(is_enabled) the word C(systemctl is-enabled) printed, C(active) its C(ActiveState).
@@ -104,6 +136,8 @@ from ansible_collections.xenhost.dom0.plugins.module_utils import systemd_servic
 from ansible_collections.xenhost.dom0.plugins.module_utils import text_file
 
 SYSTEMD_RUNNING = '/run/systemd/system'
+SYSTEM_DIR = '/etc/systemd/system'
+MAX_BYTES = 256 * 1024
 
 
 def _read(module, systemctl, names):
@@ -123,6 +157,16 @@ def _read(module, systemctl, names):
     return seen
 
 
+def _make_dir(module, path):
+    """A drop-in directory, made (mode 0755) where missing."""
+    if os.path.isdir(path):
+        return
+    try:
+        os.mkdir(path, services_utils.DROP_IN_DIR_MODE)
+    except OSError as exc:
+        module.fail_json(msg='cannot make %s: %s' % (path, text_file.clean(str(exc))), path=path)
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
@@ -130,11 +174,18 @@ def main():
             enabled=dict(type='bool'),
             state=dict(type='str', choices=list(services_utils.STATES)),
             daemon_reload=dict(type='bool', default=False),
+            drop_ins=dict(type='list', elements='dict', default=[], options=dict(
+                service=dict(type='str', required=True),
+                name=dict(type='str', required=True),
+                content=dict(type='str', required=True),
+            )),
         ),
         supports_check_mode=True,
     )
     services, errors = services_utils.wanted(module.params['services'], module.params['enabled'],
                                              module.params['state'])
+    drop_ins, drop_in_errors = services_utils.drop_ins(module.params['drop_ins'])
+    errors += drop_in_errors
     if errors:
         module.fail_json(msg='; '.join(errors))
     if not os.path.isdir(SYSTEMD_RUNNING):
@@ -143,15 +194,28 @@ def main():
     systemctl = module.get_bin_path('systemctl', required=True)
     names = [item['name'] for item in services]
     seen = _read(module, systemctl, names) if names else {}
-    steps, errors = services_utils.plan(services, seen, module.params['daemon_reload'])
+    wanted_text, before = {}, {}
+    for item in drop_ins:
+        path = services_utils.drop_in_path(SYSTEM_DIR, item['service'], item['name'])
+        text, mode, dummy = text_file.read_installed(path, MAX_BYTES)
+        if text != item['content'] or mode != services_utils.DROP_IN_MODE:
+            wanted_text[path], before[path] = item['content'], text
+    writes = list(wanted_text)
+    steps, errors = services_utils.plan(services, seen, module.params['daemon_reload'], writes)
     if errors:
         module.fail_json(msg='; '.join(errors) + '. Nothing was changed.')
     result = dict(changed=bool(steps), steps=[' '.join(step) for step in steps],
                   status=dict((name, dict(enabled=state['enabled'], is_enabled=state['enabled_word'],
                                           active=state['active'])) for name, state in seen.items()))
+    if module._diff:
+        result['diff'] = [text_file.diff(path, before[path], wanted_text[path]) for path in writes]
     if module.check_mode:
         module.exit_json(**result)
     for done, step in enumerate(steps):
+        if step[0] == 'write':
+            _make_dir(module, os.path.dirname(step[1]))
+            text_file.install(module, step[1], wanted_text[step[1]], services_utils.DROP_IN_MODE)
+            continue
         rc, out, err = module.run_command([systemctl] + step)
         if rc != 0:
             result.update(rc=rc, stdout=out, stderr=err,

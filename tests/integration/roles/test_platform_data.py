@@ -194,4 +194,12 @@ def test_xendomains_is_left_to_libvirt_when_virt_manager_is_enabled():
     rhel5 = role_vars('xen_toolstack', 'RedHat-5', ansible_facts=not_on_xen)
     assert render(rhel5, daemons) == ['xend', 'xendomains']
     assert render(role_vars('xen_virt_manager', 'RedHat-5'), '{{ __xen_virt_manager_conflicting_services }}') == []
+
+
+def test_libvirt_guests_drop_in_orders_its_stop_before_xen_and_libvirtd():
+    for platform in ('Debian-12', 'Debian-13'):
+        drop_ins = render(role_vars('xen_virt_manager', platform), '{{ __xen_virt_manager_drop_ins }}')
+        assert [(d['service'], d['name']) for d in drop_ins] == [('libvirt-guests', 'xenhost-order.conf')]
+        assert drop_ins[0]['content'].endswith('\n[Unit]\nAfter=xen.service libvirtd.service\n')
+    assert render(role_vars('xen_virt_manager', 'RedHat-5'), '{{ __xen_virt_manager_drop_ins }}') == []
     assert render(role_vars('xen_virt_manager', 'RedHat-5'), '{{ __xen_virt_manager_daemon_settings }}') == {}

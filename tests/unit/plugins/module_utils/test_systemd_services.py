@@ -9,7 +9,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.xenhost.dom0.plugins.module_utils.systemd_services import (
-    enabled_of, parse_show, plan, unit_name, wanted)
+    drop_in_path, drop_ins, enabled_of, parse_show, plan, unit_name, wanted)
 
 
 def test_wanted_fills_names_from_the_defaults_and_keeps_the_order():
@@ -125,3 +125,42 @@ def test_plan_refuses_missing_and_masked_services_and_names_them_all():
 def test_plan_lets_a_masked_service_stay_stopped_and_disabled():
     services = [dict(name='hidden', enabled=False, state='stopped')]
     assert plan(services, {'hidden': _seen(word='masked')}) == ([], [])
+
+
+def test_drop_ins_add_the_final_newline_and_keep_the_order():
+    entries = [{'service': 'libvirt-guests', 'name': 'order.conf', 'content': '[Unit]\nAfter=xen.service'},
+               {'service': 'xen.service', 'name': 'limits.conf', 'content': '[Service]\nLimitNOFILE=4096\n'}]
+    assert drop_ins(entries) == ([
+        dict(service='libvirt-guests', name='order.conf', content='[Unit]\nAfter=xen.service\n'),
+        dict(service='xen.service', name='limits.conf', content='[Service]\nLimitNOFILE=4096\n')], [])
+
+
+@pytest.mark.parametrize('entry, message', [
+    ({'service': 'xen', 'name': '../../system/evil.service', 'content': ''}, 'is not a drop-in file name'),
+    ({'service': 'xen', 'name': 'order', 'content': ''}, 'is not a drop-in file name'),
+    ({'service': 'xen', 'name': '.conf', 'content': ''}, 'is not a drop-in file name'),
+    ({'service': '-xen', 'name': 'a.conf', 'content': ''}, 'is not a service name'),
+    ({'service': 'xen', 'name': 'a.conf'}, 'needs exactly service, name and content'),
+    ({'service': 'xen', 'name': 'a.conf', 'content': 3}, 'content must be text'),
+])
+def test_drop_ins_refuse(entry, message):
+    result, errors = drop_ins([entry])
+    assert result == [] and len(errors) == 1 and message in errors[0], errors
+
+
+def test_drop_ins_refuse_the_same_file_twice():
+    entry = {'service': 'xen', 'name': 'a.conf', 'content': ''}
+    assert drop_ins([entry, dict(entry, service='xen.service')])[1] == ['drop_ins[1]: a.conf for xen.service is given twice']
+
+
+def test_drop_in_path():
+    assert drop_in_path('/etc/systemd/system/', 'libvirt-guests', 'order.conf') == \
+        '/etc/systemd/system/libvirt-guests.service.d/order.conf'
+
+
+def test_plan_writes_drop_ins_first_then_one_reload_then_the_services():
+    services = [dict(name='libvirt-guests', enabled=True, state='started')]
+    seen = {'libvirt-guests': _seen('active', True)}
+    assert plan(services, seen, writes=['/d/a.conf']) == ([['write', '/d/a.conf'], ['daemon-reload']], [])
+    assert plan(services, seen, daemon_reload=True, writes=['/d/a.conf']) == (
+        [['write', '/d/a.conf'], ['daemon-reload']], [])

@@ -159,3 +159,57 @@ def test_fails_where_systemd_does_not_run(host, run_module):
     result = run_module(systemd_services, services=['xend'], enabled=True, state='started')
     assert result['failed'] is True and 'use ansible.builtin.service' in result['msg']
     assert host.calls() == []
+
+
+DROP_IN = {'service': 'libvirt-guests', 'name': 'xenhost-order.conf', 'content': '[Unit]\nAfter=xen.service libvirtd.service'}
+
+
+@pytest.fixture
+def system_dir(tmp_path, monkeypatch):
+    path = tmp_path / 'etc-systemd-system'
+    path.mkdir()
+    monkeypatch.setattr(systemd_services, 'SYSTEM_DIR', str(path))
+    return path
+
+
+def test_drop_in_written_with_its_directory_then_read_before_the_service_starts(host, system_dir, run_module):
+    host.set('libvirt-guests.service')
+    args = dict(services=['libvirt-guests'], enabled=True, state='started', drop_ins=[DROP_IN])
+    result = run_module(systemd_services, _ansible_diff=True, **args)
+    written = system_dir / 'libvirt-guests.service.d' / 'xenhost-order.conf'
+    assert result['steps'] == ['write %s' % written, 'daemon-reload', 'enable libvirt-guests.service',
+                               'start libvirt-guests.service']
+    assert host.changing_calls() == result['steps'][1:]
+    assert written.read_text() == '[Unit]\nAfter=xen.service libvirtd.service\n'
+    assert oct(written.stat().st_mode & 0o7777) == '0o644'
+    assert oct(written.parent.stat().st_mode & 0o7777) == '0o755'
+    assert result['diff'] == [dict(before_header=str(written), after_header=str(written), before='',
+                                   after='[Unit]\nAfter=xen.service libvirtd.service\n')]
+    again = run_module(systemd_services, **args)
+    assert again['changed'] is False and again['steps'] == []
+
+
+def test_drop_in_that_differs_is_replaced_and_reloaded_for(host, system_dir, run_module):
+    host.set('libvirt-guests.service', enabled=True, active=True)
+    (system_dir / 'libvirt-guests.service.d').mkdir()
+    written = system_dir / 'libvirt-guests.service.d' / 'xenhost-order.conf'
+    written.write_text(u'[Unit]\nAfter=libvirtd.service\n')
+    result = run_module(systemd_services, services=['libvirt-guests'], enabled=True, state='started', drop_ins=[DROP_IN])
+    assert result['steps'] == ['write %s' % written, 'daemon-reload']
+    assert written.read_text() == '[Unit]\nAfter=xen.service libvirtd.service\n'
+
+
+def test_drop_in_check_mode_writes_nothing(host, system_dir, run_module):
+    host.set('libvirt-guests.service', enabled=True, active=True)
+    result = run_module(systemd_services, services=['libvirt-guests'], enabled=True, state='started', drop_ins=[DROP_IN],
+                        _ansible_check_mode=True)
+    assert result['changed'] is True and result['steps'][1:] == ['daemon-reload']
+    assert list(system_dir.iterdir()) == [] and host.changing_calls() == []
+
+
+def test_a_bad_drop_in_is_refused_before_anything(host, system_dir, run_module):
+    host.set('libvirt-guests.service')
+    result = run_module(systemd_services, services=['libvirt-guests'], enabled=True,
+                        drop_ins=[dict(DROP_IN, name='../evil.service')])
+    assert result['failed'] is True and 'is not a drop-in file name' in result['msg']
+    assert host.calls() == [] and list(system_dir.iterdir()) == []
