@@ -58,8 +58,9 @@ options:
     default: false
   drop_ins:
     description:
-      - Drop-in files that extend services, in C(/etc/systemd/system/UNIT.d/NAME). Each is written where its text
-        differs (a link or anything but a regular file there is replaced, never followed).
+      - Drop-in files that extend services, in C(/etc/systemd/system/UNIT.d/NAME). Each is written where its text,
+        its mode C(0644) or its owner root:root differs (a link or anything but a regular file there is replaced,
+        never followed).
     type: list
     elements: dict
     default: []
@@ -157,6 +158,15 @@ def _read(module, systemctl, names):
     return seen
 
 
+def _owned_by_root(path):
+    """Whether path (not followed) belongs to root:root: systemd runs what a drop-in says as root."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    return info.st_uid == 0 and info.st_gid == 0
+
+
 def _make_dir(module, path):
     """A drop-in directory, made (mode 0755) where missing."""
     if os.path.isdir(path):
@@ -198,7 +208,7 @@ def main():
     for item in drop_ins:
         path = services_utils.drop_in_path(SYSTEM_DIR, item['service'], item['name'])
         text, mode, dummy = text_file.read_installed(path, MAX_BYTES)
-        if text != item['content'] or mode != services_utils.DROP_IN_MODE:
+        if text != item['content'] or mode != services_utils.DROP_IN_MODE or not _owned_by_root(path):
             wanted_text[path], before[path] = item['content'], text
     writes = list(wanted_text)
     steps, errors = services_utils.plan(services, seen, module.params['daemon_reload'], writes)

@@ -213,3 +213,15 @@ def test_a_bad_drop_in_is_refused_before_anything(host, system_dir, run_module):
                         drop_ins=[dict(DROP_IN, name='../evil.service')])
     assert result['failed'] is True and 'is not a drop-in file name' in result['msg']
     assert host.calls() == [] and list(system_dir.iterdir()) == []
+
+
+def test_drop_in_not_owned_by_root_is_written_again(host, system_dir, run_module):
+    host.set('libvirt-guests.service', enabled=True, active=True)
+    (system_dir / 'libvirt-guests.service.d').mkdir()
+    written = system_dir / 'libvirt-guests.service.d' / 'xenhost-order.conf'
+    written.write_text(u'[Unit]\nAfter=xen.service libvirtd.service\n')
+    written.chmod(0o644)
+    os.chown(str(written), 65534, 65534)
+    result = run_module(systemd_services, services=['libvirt-guests'], enabled=True, state='started', drop_ins=[DROP_IN])
+    assert result['steps'] == ['write %s' % written, 'daemon-reload']
+    assert (written.stat().st_uid, written.stat().st_gid) == (0, 0)
