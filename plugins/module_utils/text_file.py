@@ -96,6 +96,15 @@ def install(module, path, text, mode):
     module.set_group_if_different(path, 'root', False)
 
 
+def owned_by_root(path):
+    """Whether path (not followed) belongs to root:root, as install() leaves it; False when it is missing."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    return info.st_uid == 0 and info.st_gid == 0
+
+
 def remove(module, path):
     """Remove ``path``; fail_json naming it when that is refused."""
     try:

@@ -158,15 +158,6 @@ def _read(module, systemctl, names):
     return seen
 
 
-def _owned_by_root(path):
-    """Whether path (not followed) belongs to root:root: systemd runs what a drop-in says as root."""
-    try:
-        info = os.lstat(path)
-    except OSError:
-        return False
-    return info.st_uid == 0 and info.st_gid == 0
-
-
 def _make_dir(module, path):
     """A drop-in directory, made (mode 0755) where missing."""
     if os.path.isdir(path):
@@ -208,7 +199,8 @@ def main():
     for item in drop_ins:
         path = services_utils.drop_in_path(SYSTEM_DIR, item['service'], item['name'])
         text, mode, dummy = text_file.read_installed(path, MAX_BYTES)
-        if text != item['content'] or mode != services_utils.DROP_IN_MODE or not _owned_by_root(path):
+        # systemd runs what a drop-in says as root: one that root does not own is written again.
+        if text != item['content'] or mode != services_utils.DROP_IN_MODE or not text_file.owned_by_root(path):
             wanted_text[path], before[path] = item['content'], text
     writes = list(wanted_text)
     steps, errors = services_utils.plan(services, seen, module.params['daemon_reload'], writes)
