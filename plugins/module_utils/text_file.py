@@ -72,20 +72,30 @@ def write_atomic(module, path, text):
             os.unlink(tmp)
 
 
+def _lstat_text(path, limit):
+    """(lstat of path or None where it is missing, its text where it is a readable regular file or None)."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None, None
+    if not stat.S_ISREG(info.st_mode):
+        return info, None
+    text, error = try_read(path, limit, 'file')
+    return info, (None if error else text)
+
+
 def read_installed(path, limit):
     """(text or None, mode bits or None, exists) of a file a module installs whole (a script, a unit).
 
     Not followed through a link: text only of a regular file, so a link or directory put there counts as a file that
     differs from what is wanted (install() then renames over it) while ``exists`` still says something is there.
     """
-    try:
-        info = os.lstat(path)
-    except OSError:
+    info, text = _lstat_text(path, limit)
+    if info is None:
         return None, None, False
     if not stat.S_ISREG(info.st_mode):
         return None, None, True
-    text, error = try_read(path, limit, 'file')
-    return (None if error else text), stat.S_IMODE(info.st_mode), True
+    return text, stat.S_IMODE(info.st_mode), True
 
 
 def install(module, path, text, mode):
@@ -96,13 +106,13 @@ def install(module, path, text, mode):
     module.set_group_if_different(path, 'root', False)
 
 
-def owned_by_root(path):
-    """Whether path (not followed) belongs to root:root, as install() leaves it; False when it is missing."""
-    try:
-        info = os.lstat(path)
-    except OSError:
-        return False
-    return info.st_uid == 0 and info.st_gid == 0
+def installed_as(path, text, mode, limit):
+    """(the text found or None, whether path is what install(module, path, text, mode) leaves): a regular file, not
+    followed through a link, holding text, with mode, owned by root:root. One lstat for all of it."""
+    info, found = _lstat_text(path, limit)
+    same = (info is not None and found == text and stat.S_IMODE(info.st_mode) == mode
+            and info.st_uid == 0 and info.st_gid == 0)
+    return found, same
 
 
 def remove(module, path):

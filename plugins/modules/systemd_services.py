@@ -198,9 +198,10 @@ def main():
     wanted_text, before = {}, {}
     for item in drop_ins:
         path = services_utils.drop_in_path(SYSTEM_DIR, item['service'], item['name'])
-        text, mode, dummy = text_file.read_installed(path, MAX_BYTES)
-        # systemd runs what a drop-in says as root: one that root does not own is written again.
-        if text != item['content'] or mode != services_utils.DROP_IN_MODE or not text_file.owned_by_root(path):
+        # Text, mode and owner: systemd runs what a drop-in says as root, so one that root does not own is written
+        # again.
+        text, same = text_file.installed_as(path, item['content'], services_utils.DROP_IN_MODE, MAX_BYTES)
+        if not same:
             wanted_text[path], before[path] = item['content'], text
     writes = list(wanted_text)
     steps, errors = services_utils.plan(services, seen, module.params['daemon_reload'], writes)

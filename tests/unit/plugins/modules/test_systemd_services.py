@@ -225,3 +225,28 @@ def test_drop_in_not_owned_by_root_is_written_again(host, system_dir, run_module
     result = run_module(systemd_services, services=['libvirt-guests'], enabled=True, state='started', drop_ins=[DROP_IN])
     assert result['steps'] == ['write %s' % written, 'daemon-reload']
     assert (written.stat().st_uid, written.stat().st_gid) == (0, 0)
+
+
+def test_drop_in_with_another_mode_is_written_again(host, system_dir, run_module):
+    host.set('libvirt-guests.service', enabled=True, active=True)
+    (system_dir / 'libvirt-guests.service.d').mkdir()
+    written = system_dir / 'libvirt-guests.service.d' / 'xenhost-order.conf'
+    written.write_text(u'[Unit]\nAfter=xen.service libvirtd.service\n')
+    written.chmod(0o600)
+    result = run_module(systemd_services, services=['libvirt-guests'], enabled=True, state='started', drop_ins=[DROP_IN])
+    assert result['steps'] == ['write %s' % written, 'daemon-reload']
+    assert oct(written.stat().st_mode & 0o7777) == '0o644'
+
+
+def test_drop_in_that_is_a_link_is_replaced_not_followed(host, system_dir, tmp_path, run_module):
+    host.set('libvirt-guests.service', enabled=True, active=True)
+    (system_dir / 'libvirt-guests.service.d').mkdir()
+    target = tmp_path / 'elsewhere.conf'
+    target.write_text(u'[Unit]\nAfter=xen.service libvirtd.service\n')
+    target.chmod(0o644)
+    written = system_dir / 'libvirt-guests.service.d' / 'xenhost-order.conf'
+    written.symlink_to(target)
+    result = run_module(systemd_services, services=['libvirt-guests'], enabled=True, state='started', drop_ins=[DROP_IN])
+    assert result['steps'] == ['write %s' % written, 'daemon-reload']
+    assert not written.is_symlink() and written.read_text() == '[Unit]\nAfter=xen.service libvirtd.service\n'
+    assert target.read_text() == '[Unit]\nAfter=xen.service libvirtd.service\n'
