@@ -215,12 +215,18 @@ def test_a_bad_drop_in_is_refused_before_anything(host, system_dir, run_module):
     assert host.calls() == [] and list(system_dir.iterdir()) == []
 
 
-def test_drop_in_not_owned_by_root_is_written_again(host, system_dir, run_module):
+def _drop_in_with_its_text(host, system_dir, mode):
+    """The drop-in already there with DROP_IN's text and this mode, for a running, enabled libvirt-guests."""
     host.set('libvirt-guests.service', enabled=True, active=True)
     (system_dir / 'libvirt-guests.service.d').mkdir()
     written = system_dir / 'libvirt-guests.service.d' / 'xenhost-order.conf'
     written.write_text(u'[Unit]\nAfter=xen.service libvirtd.service\n')
-    written.chmod(0o644)
+    written.chmod(mode)
+    return written
+
+
+def test_drop_in_not_owned_by_root_is_written_again(host, system_dir, run_module):
+    written = _drop_in_with_its_text(host, system_dir, 0o644)
     os.chown(str(written), 65534, 65534)
     result = run_module(systemd_services, services=['libvirt-guests'], enabled=True, state='started', drop_ins=[DROP_IN])
     assert result['steps'] == ['write %s' % written, 'daemon-reload']
@@ -228,11 +234,7 @@ def test_drop_in_not_owned_by_root_is_written_again(host, system_dir, run_module
 
 
 def test_drop_in_with_another_mode_is_written_again(host, system_dir, run_module):
-    host.set('libvirt-guests.service', enabled=True, active=True)
-    (system_dir / 'libvirt-guests.service.d').mkdir()
-    written = system_dir / 'libvirt-guests.service.d' / 'xenhost-order.conf'
-    written.write_text(u'[Unit]\nAfter=xen.service libvirtd.service\n')
-    written.chmod(0o600)
+    written = _drop_in_with_its_text(host, system_dir, 0o600)
     result = run_module(systemd_services, services=['libvirt-guests'], enabled=True, state='started', drop_ins=[DROP_IN])
     assert result['steps'] == ['write %s' % written, 'daemon-reload']
     assert oct(written.stat().st_mode & 0o7777) == '0o644'
