@@ -59,12 +59,12 @@ def _debian(release, xen):
             # The desktop application itself (GTK and its graphics stack: most of the packages and the time).
             'virt_manager': ['virt-manager'],
             'media': False,
-            # The environment of the package transaction (xen_packages_keep_boot_default). The hypervisor package's
-            # postinst runs update-grub, and its xen.cfg makes Xen GRUB's default where XEN_OVERRIDE_GRUB_DEFAULT is
-            # empty: a host rebooted after the transaction but before xen_bootloader has decided (a failed or
-            # interrupted play) would boot an untested Xen without a way back. With 0 in the environment that
-            # update-grub keeps GRUB_DEFAULT; xen_bootloader's explicit line in xen.cfg decides from then on.
-            'keep_boot_default_environment': {'XEN_OVERRIDE_GRUB_DEFAULT': '0'},
+            # xen_packages_keep_boot_default: a grub.d file, sourced before the package's xen.cfg (a name that sorts
+            # first in C and locale order), that sets XEN_OVERRIDE_GRUB_DEFAULT=0 where nothing set it. The hypervisor
+            # package's postinst runs update-grub, and its xen.cfg makes Xen GRUB's default while that variable is
+            # empty: without the file, that update-grub (or any later one, e.g. a kernel update's) would make an
+            # untested Xen the default of a host whose play stopped before xen_bootloader wrote its explicit value.
+            'keep_boot_default_guard': '/etc/default/grub.d/00-xenhost-keep-boot-default.cfg',
         },
         'bootloader': {
             # GRUB 2 is the standard bootloader; grub-legacy (0.97) is still packaged. The first is the one a host
@@ -153,9 +153,10 @@ PLATFORMS = {
             'virt_manager': ['virt-manager', 'gnome-python2-gnomekeyring'],
             # Installing from the installation DVD (xen_packages_media_path) is supported.
             'media': True,
-            # new-kernel-pkg (kernel-xen's scriptlet) makes a new kernel the default only for /etc/sysconfig/kernel's
-            # DEFAULTKERNEL, "kernel" until xen_bootloader sets it: installing kernel-xen leaves the default alone.
-            'keep_boot_default_environment': {},
+            # No guard (''): new-kernel-pkg (kernel-xen's scriptlet) makes a new kernel the default only for
+            # /etc/sysconfig/kernel's DEFAULTKERNEL, "kernel" until xen_bootloader sets it: installing kernel-xen
+            # leaves the default alone.
+            'keep_boot_default_guard': '',
         },
         'bootloader': {
             # GRUB legacy only. new-kernel-pkg (run by kernel package scriptlets) edits /boot/grub/grub.conf directly.

@@ -42,7 +42,7 @@ def role_files(role):
                     yield path, f.read()
 
 
-FREE_FORM = ('services', 'owners', 'sysconfig_kernel', 'keep_boot_default_environment')
+FREE_FORM = ('services', 'owners', 'sysconfig_kernel')
 
 
 def shape(value, key=None):

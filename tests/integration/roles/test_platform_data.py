@@ -42,20 +42,6 @@ def test_debian_package_sets():
         'xen-system-amd64', 'bridge-utils', 'qemu-system-xen']
 
 
-def test_package_transaction_keeps_the_boot_default():
-    """Debian's hypervisor package runs update-grub, and its xen.cfg makes Xen the default unless
-    XEN_OVERRIDE_GRUB_DEFAULT has a value: both install paths run with the platform's environment for that."""
-    for platform in ('Debian-12', 'Debian-13'):
-        assert render(role_vars('xen_packages', platform), '{{ __xen_packages_environment }}') == {
-            'XEN_OVERRIDE_GRUB_DEFAULT': '0'}
-        assert render(role_vars('xen_packages', platform, xen_packages_keep_boot_default=False),
-                      '{{ __xen_packages_environment }}') == {}
-    assert render(role_vars('xen_packages', 'RedHat-5'), '{{ __xen_packages_environment }}') == {}
-    for name in ('install_apt.yml', 'install_package.yml'):
-        with open(os.path.join(ROLES, 'xen_packages', 'tasks', name)) as f:
-            assert 'environment: "{{ __xen_packages_environment }}"' in f.read(), name
-
-
 def _media_repo(distribution, **extra):
     v = role_vars('xen_packages', 'RedHat-5', xen_packages_media_path='/media/cdrom',
                   ansible_managed='Ansible managed', ansible_facts={'distribution': distribution}, **extra)
