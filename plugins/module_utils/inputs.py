@@ -216,6 +216,7 @@ RULES = {
     'xen_virt_manager_extra_packages': _list_of(package_error, '[virt-viewer]'),
     'xen_virt_manager_apt_cache_valid_time': _int_between(0, 31536000),
     'xen_reboot_timeout': _int_between(60, 86400),
+    'xen_reboot_connect_timeout': _int_between(5, 300),
     'xen_reboot_msg': _matching(_MESSAGE_RE, "1 to 200 characters of letters, digits, blanks and . , : ; ( ) / _ + ' ! ? @ % = -"),
     'xen_reboot_test_command': _matching(_COMMAND_RE, 'a program and plain arguments, such as "uptime" (no shell syntax)'),
     'xen_reboot_trial_watchdog': _off_or_between(60, 86400),

@@ -389,14 +389,48 @@ def test_cpu_report_tells_spinning_halted_and_running_apart():
     assert vm.cpu_report([[]]) == ["no register state from QEMU"]
 
 
-def test_cpu_command_needs_a_running_qemu(tmp_path):
+@pytest.mark.parametrize("command", ["cpu", "net"])
+def test_diagnosis_commands_need_a_running_qemu(tmp_path, command):
     run_dir = tmp_path / "run" / "probe"
     run_dir.mkdir(parents=True)
     (run_dir / "instance.json").write_text(json.dumps({"name": "probe", "run_dir": str(run_dir),
                                                        "pidfile": str(run_dir / "qemu.pid")}))
     env = dict(os.environ, XENHOST_CACHE=str(tmp_path))
-    proc = subprocess.run([str(HERE / "vm"), "cpu", "probe"], env=env, capture_output=True, text=True, check=False)
+    proc = subprocess.run([str(HERE / "vm"), command, "probe"], env=env, capture_output=True, text=True, check=False)
     assert proc.returncode != 0 and "QEMU is not running" in proc.stderr
+
+
+# `ssh -v` as OpenSSH 9.2 prints it for each case (stderr), shortened to the lines ssh_verdict reads.
+SSH_REFUSED = ("debug1: Connecting to 127.0.0.1 [127.0.0.1] port 2222.\n"
+               "debug1: connect to address 127.0.0.1 port 2222: Connection refused\n"
+               "ssh: connect to host 127.0.0.1 port 2222: Connection refused\n")
+SSH_CLOSED_BEFORE_BANNER = ("debug1: Connecting to 127.0.0.1 [127.0.0.1] port 2222.\n"
+                            "debug1: Connection established.\n"
+                            "debug1: Local version string SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u6\n"
+                            "kex_exchange_identification: read: Connection reset by peer\n"
+                            "Connection reset by 127.0.0.1 port 2222\n")
+SSH_KEY_REFUSED = ("debug1: Connection established.\n"
+                   "debug1: Remote protocol version 2.0, remote software version OpenSSH_9.2p1 Debian-2+deb12u6\n"
+                   "debug1: No more authentication methods to try.\n"
+                   "root@127.0.0.1: Permission denied (publickey).\n")
+SSH_IN = ("debug1: Connection established.\n"
+          "debug1: Remote protocol version 2.0, remote software version OpenSSH_9.2p1 Debian-2+deb12u6\n"
+          "debug1: Authenticated to 127.0.0.1 ([127.0.0.1]:2222) using \"publickey\".\n"
+          "debug1: Exit status 0\n")
+
+
+@pytest.mark.parametrize("returncode, stderr, verdict", [
+    (255, SSH_REFUSED, "fails (exit 255); reached: nothing; "
+                       "last error: 'ssh: connect to host 127.0.0.1 port 2222: Connection refused'"),
+    (255, SSH_CLOSED_BEFORE_BANNER, "fails (exit 255); reached: TCP; "
+                                    "last error: 'Connection reset by 127.0.0.1 port 2222'"),
+    (255, SSH_KEY_REFUSED, "fails (exit 255); reached: TCP, the SSH banner; "
+                           "last error: 'root@127.0.0.1: Permission denied (publickey).'"),
+    (0, SSH_IN, "answers; reached: TCP, the SSH banner, authentication"),
+    (None, "debug1: Connection established.\n", "hung; reached: TCP"),
+])
+def test_ssh_verdict_says_how_far_ssh_got(returncode, stderr, verdict):
+    assert vm.ssh_verdict(returncode, stderr) == "SSH from the host: " + verdict
 
 
 # --- QEMU settings (tests/vm/README.md, "TCG settings"): the measured defaults, overridable for measuring ---
@@ -498,6 +532,26 @@ def test_scenario_runner_times_each_molecule_action(monkeypatch):
         clock.see(line)
     now[0] = 100.0 + 400
     assert clock.summary() == "create 45 s, converge 300 s, verify 55 s"
+
+
+def test_scenario_runner_names_what_a_timed_out_wait_retried_on(tmp_path):
+    """A failed scenario's verdict carries the reboot module's last retry error from Ansible's -vvv log (the line
+    format of ansible-core 2.19's log file); a log without one, or no log, adds nothing."""
+    module = load_scenario_runner()
+    log = tmp_path / "uefi.ansible.log"
+    log.write_text(
+        "2026-12-01 15:39:11,036 p=4677 u=root n=ansible INFO| Pipelining is enabled.\n"
+        "2026-12-01 16:04:20,118 p=4677 u=root n=ansible INFO| reboot: last boot time check fail 'Failed to connect "
+        "to the host via ssh: Connection reset by 127.0.0.1 port 34207', retrying in 12.4210 seconds...\n"
+        "2026-12-01 16:04:32,540 p=4677 u=root n=ansible INFO| Last error message before the timeout exception - "
+        "reboot: last boot time check fail 'Failed to connect to the host via ssh: Connection reset by 127.0.0.1 "
+        "port 34207'\n")
+    assert module.retried_on(str(log)) == (
+        "\n  a wait that timed out last retried on: reboot: last boot time check fail 'Failed to connect to the host "
+        "via ssh: Connection reset by 127.0.0.1 port 34207'")
+    log.write_text("2026-12-01 15:39:11,036 p=4677 u=root n=ansible INFO| Pipelining is enabled.\n")
+    assert module.retried_on(str(log)) == ""
+    assert module.retried_on(str(tmp_path / "missing.log")) == ""
 
 
 def load_scenario_runner():

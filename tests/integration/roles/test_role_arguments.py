@@ -20,6 +20,7 @@ BAD = [
     ('xenhost.dom0.xen_virt_manager', 'xen_virt_manager_extra_packages', '{"a": 1}'),
     ('xenhost.dom0.xen_reboot', 'xen_reboot_ok', '"definitely"'),
     ('xenhost.dom0.xen_reboot', 'xen_reboot_timeout', '"long"'),
+    ('xenhost.dom0.xen_reboot', 'xen_reboot_connect_timeout', '"quick"'),
 ]
 
 

@@ -205,6 +205,25 @@ def cpu_report(samples):
     return lines
 
 
+# How far `ssh -v` got, in order. Behind QEMU's user network a loopback connect always succeeds (QEMU accepts and
+# then connects to the guest), so "TCP" alone does not mean the guest answered; the banner does.
+_SSH_REACHED = (("Connection established", "TCP"), ("Remote protocol version", "the SSH banner"),
+                ("Authenticated to", "authentication"))
+
+
+def ssh_verdict(returncode, stderr):
+    """One line on an `ssh -v ... true` from the host (pure): its exit, how far it got, and its last error.
+
+    returncode None means it was killed after hanging.
+    """
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    reached = [label for marker, label in _SSH_REACHED if any(marker in line for line in lines)]
+    errors = [line for line in lines if not line.startswith("debug")]
+    outcome = "hung" if returncode is None else ("answers" if returncode == 0 else f"fails (exit {returncode})")
+    said = f"; last error: {errors[-1]!r}" if errors and returncode != 0 else ""
+    return f"SSH from the host: {outcome}; reached: {', '.join(reached) or 'nothing'}{said}"
+
+
 def qemu_version(binary):
     """The version QEMU reports ("10.0.2"), or "unknown": TCG speed depends on it (README "QEMU 10")."""
     try:
@@ -597,6 +616,27 @@ def cmd_cpu(args):
     print("\n".join(cpu_report(samples)))
 
 
+def cmd_net(args):
+    """Whether the guest answers SSH from the host, and QEMU's user-network table (its forward and connections)."""
+    inst = load(args.name)
+    if not qemu_pid(inst):
+        die(f"{args.name}: QEMU is not running")
+    argv = [arg if arg != "LogLevel=ERROR" else "LogLevel=DEBUG1" for arg in ssh_argv(inst, ["true"])]
+    try:
+        proc = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True, errors="replace",
+                              timeout=args.timeout, check=False)
+        print(ssh_verdict(proc.returncode, proc.stderr))
+    except subprocess.TimeoutExpired as hung:
+        stderr = hung.stderr.decode(errors="replace") if isinstance(hung.stderr, bytes) else hung.stderr or ""
+        print(ssh_verdict(None, stderr) + f" (killed after {args.timeout} s)")
+    table = qmp_call(inst["qmp"], "human-monitor-command", {"command-line": "info usernet"})
+    if not table:
+        print("QEMU's user network: no answer from QEMU")
+        return
+    print("QEMU's user network:")
+    print("\n".join(f"  {line.rstrip()}" for line in table.splitlines() if line.strip()))
+
+
 def cmd_console(args):
     print(console_tail(load(args.name), args.lines))
 
@@ -691,6 +731,10 @@ def main():
     p.add_argument("--samples", type=int, default=3)
     p.add_argument("--interval", type=float, default=2.0)
     p.set_defaults(func=cmd_cpu)
+    p = sub.add_parser("net", help="whether the guest answers SSH from the host, and QEMU's user-network table")
+    p.add_argument("name")
+    p.add_argument("--timeout", type=int, default=30)
+    p.set_defaults(func=cmd_net)
     p = sub.add_parser("stop")
     p.add_argument("name")
     p.set_defaults(func=cmd_stop)

@@ -116,6 +116,17 @@ def test_good_reboot_timeout_passes(value):
     assert inputs.check_values({'xen_reboot_timeout': value}) == []
 
 
+@pytest.mark.parametrize('value', [0, 4, 301, -10, 'ten', '4', True, 10.5])
+def test_bad_connect_timeout_refused(value):
+    errors = inputs.check_values({'xen_reboot_connect_timeout': value})
+    assert len(errors) == 1 and errors[0].startswith('xen_reboot_connect_timeout must be'), errors
+
+
+@pytest.mark.parametrize('value', [5, 10, 300])
+def test_good_connect_timeout_passes(value):
+    assert inputs.check_values({'xen_reboot_connect_timeout': value}) == []
+
+
 @pytest.mark.parametrize('value', [1, 59, 86401, -1, '60s', '', None, True, 1.5, '0x40'])
 def test_bad_trial_watchdog_refused(value):
     errors = inputs.check_values({'xen_reboot_trial_watchdog': value})
