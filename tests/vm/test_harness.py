@@ -554,6 +554,44 @@ def test_scenario_runner_names_what_a_timed_out_wait_retried_on(tmp_path):
     assert module.retried_on(str(tmp_path / "missing.log")) == ""
 
 
+def test_scenario_runner_logs_ansible_at_vvv_and_keeps_a_callers_log(tmp_path, monkeypatch):
+    """run_scenario gives Molecule's Ansible a -vvv log file of its own (a fresh one each run) and prints, for a failed
+    scenario, what its timed-out wait retried on; a log path the caller set is used and never removed."""
+    module = load_scenario_runner()
+    seen, printed = [], []
+
+    class FakeMolecule:
+        def __init__(self, argv, env, **kwargs):
+            seen.append(env)
+            with open(env["ANSIBLE_LOG_PATH"], "a") as log:
+                log.write("2026-12-01 16:04:32,540 p=1 u=root n=ansible INFO| Last error message before the timeout "
+                          "exception - ansible.builtin.reboot: last boot time check fail 'boot time has not changed'\n")
+            self.stdout = iter(["INFO     uefi \u279c prepare: Executing\n"])
+            self.returncode = 2
+
+        def wait(self):
+            return self.returncode
+    monkeypatch.setattr(module.subprocess, "Popen", FakeMolecule)
+    monkeypatch.setattr(module, "say", printed.append)
+    monkeypatch.delenv("ANSIBLE_LOG_PATH", raising=False)
+    monkeypatch.delenv("ANSIBLE_LOG_VERBOSITY", raising=False)
+    own = tmp_path / "uefi.ansible.log"
+    own.write_text("the previous run's log\n")
+    assert module.run_scenario("uefi", str(tmp_path))[1] is False
+    assert seen[-1]["ANSIBLE_LOG_PATH"] == str(own) and seen[-1]["ANSIBLE_LOG_VERBOSITY"] == "3"
+    assert "the previous run's log" not in own.read_text()
+    verdict = [line for line in printed[-1].splitlines() if "molecule scenario uefi: FAILED" in line]
+    assert verdict and verdict[0].endswith("(prepare 0 s)"), printed[-1]
+    assert ("\n  a wait that timed out last retried on: ansible.builtin.reboot: last boot time check fail 'boot time "
+            "has not changed'\n") in printed[-1]
+
+    theirs = tmp_path / "theirs.log"
+    theirs.write_text("kept\n")
+    monkeypatch.setenv("ANSIBLE_LOG_PATH", str(theirs))
+    module.run_scenario("uefi", str(tmp_path))
+    assert seen[-1]["ANSIBLE_LOG_PATH"] == str(theirs) and theirs.read_text().startswith("kept\n")
+
+
 def load_scenario_runner():
     import importlib.machinery
     loader = importlib.machinery.SourceFileLoader("xenhost_scenarios", str(REPO / "scripts" / "lib" / "scenarios"))
