@@ -234,8 +234,9 @@ def qemu_version(binary):
     return found.group(1) if found else "unknown"
 
 
-def ssh_argv(inst, command=()):
-    return ["ssh", *SSH_OPTS, "-i", inst["key"], "-p", str(inst["port"]), "root@127.0.0.1", *command]
+def ssh_argv(inst, command=(), options=()):
+    """ssh's argv for the VM; options go first, so they win over SSH_OPTS (ssh keeps an option's first value)."""
+    return ["ssh", *options, *SSH_OPTS, "-i", inst["key"], "-p", str(inst["port"]), "root@127.0.0.1", *command]
 
 
 def ssh_ok(inst):
@@ -621,7 +622,7 @@ def cmd_net(args):
     inst = load(args.name)
     if not qemu_pid(inst):
         die(f"{args.name}: QEMU is not running")
-    argv = [arg if arg != "LogLevel=ERROR" else "LogLevel=DEBUG1" for arg in ssh_argv(inst, ["true"])]
+    argv = ssh_argv(inst, ["true"], options=["-o", "LogLevel=DEBUG1"])
     try:
         proc = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True, errors="replace",
                               timeout=args.timeout, check=False)
