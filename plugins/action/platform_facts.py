@@ -24,8 +24,9 @@ class ActionModule(ActionBase):
         facts = dict(task_vars.get('ansible_facts') or {})
         gathered = {}
         if not forced and not all(facts.get(key) for key in ('distribution_major_version', 'os_family')):
-            # A play without gather_facts: the minimal OS facts are enough to choose (and are kept as facts).
-            setup = self._execute_module(module_name='ansible.legacy.setup', module_args={'gather_subset': ['!all', 'min']},
+            # A play without gather_facts: the OS facts the roles read are enough to choose (and are kept as facts).
+            setup = self._execute_module(module_name='ansible.legacy.setup',
+                                         module_args={'gather_subset': list(platforms.OS_FACTS_SUBSET)},
                                          task_vars=task_vars)
             if setup.get('failed') or setup.get('unreachable'):
                 result.update(setup)

@@ -117,6 +117,9 @@ def _debian(release, xen):
             'xendomains': '/etc/default/xendomains',
             'xl_conf': '/etc/xen/xl.conf',
             'xend_config': '',
+            # xen_reboot's reboot command, by absolute path: otherwise Ansible's reboot runs a find module to look for
+            # shutdown, a module call (seconds on a slow host) before every reboot.
+            'shutdown': '/sbin/shutdown',
         },
     }
 
@@ -195,9 +198,17 @@ PLATFORMS = {
             'xendomains': '/etc/sysconfig/xendomains',
             'xl_conf': '',
             'xend_config': '/etc/xen/xend-config.sxp',
+            'shutdown': '/sbin/shutdown',
         },
     },
 }
+
+# The facts the roles read from Ansible's own gathering, and the setup subset that gathers just them (platform_facts
+# gathers it where a play did not): distribution, distribution_major_version and os_family choose the entry (and
+# xen_packages tells RHEL from CentOS media); architecture (platform) is xen_preflight's OS edition check;
+# service_mgr picks how xen_toolstack and xen_virt_manager enable daemons. The rest of min (dns, env, user, ssh keys,
+# selinux...) is not read, and each collector costs time on a slow host.
+OS_FACTS_SUBSET = ('!all', '!min', 'distribution', 'platform', 'service_mgr')
 
 # How a host's OS facts name a platform, in order: Debian 12 is "Debian-12"; CentOS 5 (os_family RedHat) "RedHat-5".
 KEY_FACTS = (('distribution', 'distribution_major_version'), ('os_family', 'distribution_major_version'))

@@ -241,10 +241,17 @@ def dpkg_owner(lists, path):
     return owners[0] if len(owners) == 1 else None
 
 
-def dpkg_version(status, package):
-    """Version of an installed package in the text of /var/lib/dpkg/status, or None."""
-    for stanza in re.split(r'\n\s*\n', status or ''):
+def dpkg_versions(status, packages):
+    """{package: version or None} for the named packages in the text of /var/lib/dpkg/status: the version where dpkg
+    has the package installed (Status ending in "installed"), None where it has not (absent, removed with only its
+    config files left, half-installed). One pass that parses only the named packages' stanzas: the file has hundreds."""
+    found = dict.fromkeys(packages)
+    for match in re.finditer(r'^Package:[ \t]*(\S+)[ \t]*$', status or '', re.M):
+        if match.group(1) not in found or found[match.group(1)]:
+            continue
+        end = re.compile(r'\n[ \t]*\n').search(status, match.end())
+        stanza = status[match.start():end.start() if end else len(status)]
         fields = dict(re.findall(r'^([A-Za-z-]+):[ \t]*(.*)$', stanza, re.M))
-        if fields.get('Package') == package and fields.get('Status', '').endswith(' installed'):
-            return fields.get('Version') or None
-    return None
+        if fields.get('Status', '').endswith(' installed'):
+            found[match.group(1)] = fields.get('Version') or None
+    return found

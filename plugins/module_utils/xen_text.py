@@ -286,6 +286,25 @@ def running_process(cmdlines, program):
 XL_SINCE = (4, 5)
 
 
+_MEMTOTAL = re.compile(r'^MemTotal:[ \t]+([0-9]{1,15})[ \t]+kB[ \t]*$', re.M)
+
+
+def host_memory_mb(role, meminfo, info):
+    """The machine's memory in MiB as the bound for dom0's (an int), or None when not known.
+
+    On a dom0, Xen's total_memory (`xl info`/`xm info`, parsed into info): dom0's own MemTotal is only its share. Where
+    Linux does not run on Xen, its MemTotal (/proc/meminfo, kB). In a domU, or with role unknown, none: that memory is
+    the guest's, not the machine's.
+    """
+    if role == 'dom0':
+        total = (info or {}).get('total_memory')
+        return total if isinstance(total, int) and not isinstance(total, bool) and total > 0 else None
+    if role == 'none':
+        match = _MEMTOTAL.search(meminfo or '')
+        return int(match.group(1)) // 1024 if match and int(match.group(1)) >= 1024 else None
+    return None
+
+
 def toolstack_of(version):
     """The toolstack a Xen release ships: 'xm' before 4.5, else 'xl' (also for an unknown version: every current Xen)."""
     major = version_tuple(version if isinstance(version, str) else None)

@@ -36,7 +36,8 @@ options:
   host_mib:
     description:
       - The host's memory in MiB, to refuse a C(xen_bootloader_dom0_mem) that leaves nothing for Xen and guests.
-      - Leave it out inside a dom0, whose own memory is not the host's.
+      - C(xenhost.dom0.xen_facts) returns it as C(ansible_facts.xen.host_memory_mb), also on a dom0 (Xen's total; dom0's
+        own memory is only its share). Ansible's C(memtotal_mb) inside a dom0 is dom0's own, so leave that out there.
     type: int
 attributes:
   check_mode:
@@ -46,9 +47,12 @@ attributes:
 '''
 
 EXAMPLES = r'''
+- name: Read the machine's memory (ansible_facts.xen.host_memory_mb, Xen's total on a dom0)
+  xenhost.dom0.xen_facts:
+
 - name: Check every role variable before any change
   xenhost.dom0.check_inputs:
-    host_mib: "{{ ansible_facts.memtotal_mb }}"
+    host_mib: "{{ ansible_facts.xen.host_memory_mb | default(omit, true) }}"
 
 - name: Check this role's variables
   xenhost.dom0.check_inputs:

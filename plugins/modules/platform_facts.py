@@ -19,8 +19,9 @@ description:
     OS architectures, the fatal CPU checks, the package sets, the bootloaders and how to detect them, the services and
     the file paths. Every role of the collection reads it from this fact.
   - Fails with "not a supported Xen dom0 platform ... Nothing on this host has been changed" on any other OS.
-  - Gathers the minimal OS facts first when the play did not gather facts. Otherwise it does not contact the host.
-    It changes nothing.
+  - Gathers the OS facts the roles read first when the play did not gather facts (C(distribution), C(os_family),
+    C(distribution_major_version), C(architecture), C(service_mgr); setup's C(distribution), C(platform) and
+    C(service_mgr) subsets). Otherwise it does not contact the host. It changes nothing.
 author:
   - xenhost maintainers (@xenhost)
 extends_documentation_fragment:

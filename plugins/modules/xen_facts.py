@@ -31,6 +31,7 @@ description:
     in the same module call.
   - With O(bootloader_probe) it also runs that command and returns what it printed as RV(bootloader_probe), in the same
     module call.
+  - With O(packages) it also returns which of those packages dpkg has installed, as RV(packages), in the same module call.
 options:
   cpu_virt:
     description:
@@ -52,6 +53,16 @@ options:
         O(root) is, and returned as RV(bootloader_probe) - C(xenhost.dom0.xen_preflight) needs both, and each module
         call costs seconds on a slow host. Not a fact.
       - Nothing is run when it is empty.
+    type: list
+    elements: str
+    default: []
+    version_added: 0.2.0
+  packages:
+    description:
+      - Package names to look up in dpkg's database (C(var/lib/dpkg/status) under O(root)), returned as RV(packages) with
+        the installed version of each - C(xenhost.dom0.xen_packages) leaves out its package transaction where
+        C(xenhost.dom0.xen_preflight) read that every package it installs is installed already. Not a fact.
+      - Nothing is read when it is empty.
     type: list
     elements: str
     default: []
@@ -123,6 +134,16 @@ bootloader_probe:
       description: Its standard error.
       type: str
   sample: {rc: 0, stdout: "grub-pc: /usr/sbin/update-grub\n", stderr: ""}
+  version_added: 0.2.0
+packages:
+  description:
+    - For each of O(packages), the version dpkg has installed (its status ends in C(installed)), or null where it has
+      none installed (not known to dpkg, removed, only unpacked or half-configured).
+    - Null as a whole where this host has no readable dpkg database (not a Debian system, or O(root) lacks it), which
+      means unknown.
+  returned: when O(packages) is given
+  type: dict
+  sample: {xen-system-amd64: "4.17.5+72-g01140da4e8-1", bridge-utils: "1.7.1-1", qemu-system-xen: null}
   version_added: 0.2.0
 ansible_facts:
   description: Facts to add to ansible_facts.
@@ -210,6 +231,16 @@ ansible_facts:
           returned: always
           sample: [6.1.0-37-amd64, 6.1.0-41-amd64]
           version_added: 0.2.0
+        host_memory_mb:
+          description:
+            - The machine's memory in MiB, what C(xen_bootloader_dom0_mem) must stay below - on a dom0 Xen's
+              C(total_memory) (from the toolstack's C(info); dom0's own memory is only its share), where Linux does not run
+              on Xen its C(MemTotal) (C(/proc/meminfo) under O(root)).
+            - Null in a domU (its memory is the guest's), where the role is unknown, and where it cannot be read.
+          type: int
+          returned: always
+          sample: 65427
+          version_added: 0.2.0
         hypervisor_reboot:
           description:
             - Whether the running hypervisor build is the one the next boot loads (a Xen update waiting for a reboot).
@@ -285,7 +316,7 @@ from ansible_collections.xenhost.dom0.plugins.module_utils.root_facts import (
 )
 from ansible_collections.xenhost.dom0.plugins.module_utils import xen_image
 from ansible_collections.xenhost.dom0.plugins.module_utils.xen_text import (
-    choose_toolstack, guest_type, kernel_config_dom0, parse_capabilities,
+    choose_toolstack, guest_type, host_memory_mb, kernel_config_dom0, parse_capabilities,
     parse_xen_info, parse_xen_list, release_sort_key, running_process,
     version_tuple, xen_role, xen_version,
 )
@@ -380,7 +411,7 @@ def dpkg_packages(root, paths):
     for path in paths:
         package = xen_image.dpkg_owner(lists, path)
         if package:
-            owners[path] = (package, xen_image.dpkg_version(status, package))
+            owners[path] = (package, xen_image.dpkg_versions(status, [package])[package])
     return owners
 
 
@@ -455,13 +486,15 @@ def gather(module, root):
         'boot_kernels': boot_kernels,
         'boot_images': boot_images,
         'hypervisor_reboot': hypervisor_reboot(root, role, version, info),
+        'host_memory_mb': host_memory_mb(role, read_under(root, 'proc/meminfo') if role == 'none' else None, info),
     }
     return facts
 
 
 ARGUMENT_SPEC = dict(ROOT_ARGUMENT_SPEC, cpu_virt=dict(type='bool', default=False),
                      boot_firmware=dict(type='bool', default=False),
-                     bootloader_probe=dict(type='list', elements='str', default=[]))
+                     bootloader_probe=dict(type='list', elements='str', default=[]),
+                     packages=dict(type='list', elements='str', default=[]))
 
 
 def run_probe(module, argv):
@@ -479,6 +512,9 @@ def main():
     result = dict(changed=False, ansible_facts=gather(module, root))
     if module.params['bootloader_probe']:
         result['bootloader_probe'] = run_probe(module, module.params['bootloader_probe'])
+    if module.params['packages']:
+        status = read_under(root, 'var/lib/dpkg/status')
+        result['packages'] = None if status is None else xen_image.dpkg_versions(status, module.params['packages'])
     module.exit_json(**result)
 
 

@@ -77,6 +77,8 @@ def test_entry_is_consistent(platform_id):
     assert entry['packages']['manager'] in ('apt', 'package')
     # xen_reboot knows one way to bound a trial boot that never answers: Linux's xen_wdt, armed by a systemd unit.
     assert entry['trial_watchdog'] in ('', 'xen_wdt')
+    # xen_reboot's reboot command: by a bare name, Ansible's reboot would run a find module to look for it first.
+    assert entry['paths']['shutdown'].startswith('/')
 
 
 def test_xm_before_xen_45():

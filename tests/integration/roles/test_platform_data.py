@@ -3,6 +3,7 @@
 
 import os
 import re
+import shlex
 
 import pytest
 
@@ -203,3 +204,27 @@ def test_libvirt_guests_drop_in_orders_its_stop_before_xen_and_libvirtd():
         assert drop_ins[0]['content'].endswith('\n[Unit]\nAfter=xen.service libvirtd.service\n')
     assert render(role_vars('xen_virt_manager', 'RedHat-5'), '{{ __xen_virt_manager_drop_ins }}') == []
     assert render(role_vars('xen_virt_manager', 'RedHat-5'), '{{ __xen_virt_manager_daemon_settings }}') == {}
+
+
+@pytest.mark.parametrize('platform_id', PLATFORMS)
+def test_reboot_command_is_shutdown_by_path_with_the_message_as_one_argument(platform_id):
+    """The reboot module gets shutdown by absolute path (no find module first) and the message as one shell word."""
+    v = role_vars('xen_reboot', platform_id, xen_reboot_msg="Xen's turn (xenhost.dom0)")
+    command = render(v, '{{ __xen_reboot_shutdown_command }}')
+    assert shlex.split(command) == ['/sbin/shutdown', '-r', '0', "Xen's turn (xenhost.dom0)"]
+
+
+@pytest.mark.parametrize('reading, extra, installed', [
+    ({'xen-system-amd64': '4.17.5+72-g01140da4e8-1', 'bridge-utils': '1.7.1-1', 'qemu-system-xen': '1:7.2+dfsg-7+deb12u16'},
+     [], True),
+    ({'xen-system-amd64': '4.17.5+72-g01140da4e8-1', 'bridge-utils': '1.7.1-1', 'qemu-system-xen': None}, [], False),
+    # A package xen_preflight did not look up is not known to be installed.
+    ({'xen-system-amd64': '4.17.5+72-g01140da4e8-1', 'bridge-utils': '1.7.1-1', 'qemu-system-xen': '1:7.2'}, ['screen'],
+     False),
+    (None, [], False),   # no dpkg database: unknown
+    ('unset', [], False),  # no xen_preflight in this run
+], ids=['all-in', 'one-missing', 'extra-not-read', 'no-dpkg', 'no-preflight'])
+def test_packages_transaction_left_out_only_when_preflight_read_all_installed(reading, extra, installed):
+    v = role_vars('xen_packages', 'Debian-12', xen_packages_extra=extra,
+                  **({} if reading == 'unset' else {'xen_preflight_packages': reading}))
+    assert render(v, '{{ __xen_packages_all_installed | bool }}') is installed

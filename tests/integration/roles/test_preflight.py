@@ -113,3 +113,38 @@ def test_host_that_cannot_boot_xen_is_refused_before_packages(playbook_dir, miss
     assert message in out, out
     assert 'xen_packages :' not in out
     assert re.search(r'changed=0\s+unreachable=0\s+failed=1', out), out
+
+
+# dpkg's database as a Debian 12 dom0 has it after xen_packages (bookworm's versions), in stanzas as dpkg writes them.
+DPKG_STATUS = '''Package: bridge-utils
+Status: install ok installed
+Version: 1.7.1-1
+
+Package: qemu-system-xen
+Status: install ok installed
+Version: 1:7.2+dfsg-7+deb12u16
+
+Package: xen-system-amd64
+Status: install ok installed
+Version: 4.17.5+72-g01140da4e8-1
+'''
+
+
+def test_installed_packages_leave_out_the_transaction(playbook_dir, tmp_path):
+    """xen_preflight's one call reads dpkg's database (under the fixture root); with every package in, xen_packages
+    leaves its transaction out. (Where one is missing it runs: tests/integration/roles/test_platform_data.py.)"""
+    import shutil
+    root = tmp_path / 'host'
+    shutil.copytree(os.path.join(FACT_HOSTS, 'kvm-guest-skylake'), str(root))
+    (root / 'var' / 'lib' / 'dpkg').mkdir(parents=True)
+    (root / 'var' / 'lib' / 'dpkg' / 'status').write_text(DPKG_STATUS)
+    for name in os.listdir(str(root / 'boot')):
+        if name.startswith('config-'):
+            (root / 'boot' / ('vmlinuz-' + name[len('config-'):])).write_text('')
+    rc, out = run_playbook(
+        os.path.join(playbook_dir, 'preflight_fixture.yml'), '--check', '-v',
+        '-e', 'fixture_root=%s' % root, '-e', 'ansible_python_interpreter=%s' % sys.executable,
+        '-e', json.dumps({'__xen_preflight_bootloader_probe': ['true']}))
+    assert rc == 0, out
+    assert re.search(r'xen_packages : Install the packages\] \*+\nskipping', out), out
+    assert 'Install the Xen dom0 packages in one transaction' not in out, out

@@ -67,3 +67,6 @@ def test_dom0_mem_bounded_by_the_host_memory():
     rc, out = _site('-e', 'xen_bootloader_dom0_mem=16T')
     assert rc != 0, out
     assert "xen_bootloader_dom0_mem must be less than the host's memory" in out, out
+    # xen_preflight reads the memory (xen_facts' host_memory_mb) and refuses before the first role that changes anything.
+    assert "xen_preflight : Check that dom0's memory fits this host" in out and 'xen_packages :' not in out, out
+    assert re.search(r'changed=0\s+unreachable=0\s+failed=1', out), out

@@ -232,6 +232,34 @@ def test_dpkg_owner_and_version():
     assert xen_image.dpkg_owner(lists, '/boot/xen-4.20-amd64.gz') == 'xen-hypervisor-4.20-amd64'
     assert xen_image.dpkg_owner(lists, '/boot/xen-4.17-amd64.gz') is None
     assert xen_image.dpkg_owner({'a': '/boot/x\n', 'b': '/boot/x\n'}, '/boot/x') is None
-    assert xen_image.dpkg_version(STATUS, 'xen-hypervisor-4.20-amd64') == '4.20.4+63-g7abfd2bce2-0+deb13u1'
-    assert xen_image.dpkg_version(STATUS, 'xen-hypervisor-4.17-amd64') is None  # removed, only its config files left
-    assert xen_image.dpkg_version(None, 'xen-hypervisor-4.20-amd64') is None
+    assert xen_image.dpkg_versions(STATUS, ['xen-hypervisor-4.20-amd64', 'xen-hypervisor-4.17-amd64', 'absent']) == {
+        'xen-hypervisor-4.20-amd64': '4.20.4+63-g7abfd2bce2-0+deb13u1',
+        'xen-hypervisor-4.17-amd64': None,  # removed, only its config files left
+        'absent': None}
+    assert xen_image.dpkg_versions(None, ['xen-hypervisor-4.20-amd64']) == {'xen-hypervisor-4.20-amd64': None}
+    assert xen_image.dpkg_versions(STATUS, []) == {}
+
+
+# Multi-arch: one stanza per architecture, the last without a blank line at its end; a package only unpacked.
+STATUS_MULTIARCH = '''Package: libc6
+Status: deinstall ok config-files
+Architecture: i386
+Version: 2.36-9+deb12u8
+
+Package: libc6
+Status: install ok installed
+Architecture: amd64
+Version: 2.36-9+deb12u9
+
+Package: qemu-system-xen
+Status: install ok unpacked
+Version: 1:7.2+dfsg-7+deb12u16
+
+Package: bridge-utils
+Status: hold ok installed
+Version: 1.7.1-1'''
+
+
+def test_dpkg_versions_multiarch_unpacked_held():
+    assert xen_image.dpkg_versions(STATUS_MULTIARCH, ['libc6', 'qemu-system-xen', 'bridge-utils']) == {
+        'libc6': '2.36-9+deb12u9', 'qemu-system-xen': None, 'bridge-utils': '1.7.1-1'}

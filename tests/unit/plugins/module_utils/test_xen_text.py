@@ -308,3 +308,19 @@ def test_readable_features_decide(features, role):
 def test_release_sort_key_takes_hostile_numbers():
     releases = ['5.' + '9' * 5000, '5.10', '5.9', '\u0663.1', '5.09']
     assert sorted(releases, key=xen_text.release_sort_key)[:3] == ['5.9', '5.09', '5.10']
+
+
+@pytest.mark.parametrize('role, meminfo, info, expected', [
+    ('dom0', 'MemTotal:        1013252 kB\n', {'total_memory': 32635}, 32635),  # Xen's, not dom0's share
+    ('dom0', None, {}, None),                                                  # no toolstack reading
+    ('dom0', None, {'total_memory': '32635x'}, None),
+    ('dom0', None, {'total_memory': True}, None),
+    ('none', 'MemTotal:       65796588 kB\nMemFree:        61233012 kB\n', {}, 64254),
+    ('none', 'MemFree:        61233012 kB\n', {}, None),
+    ('none', 'MemTotal:       ' + '9' * 40 + ' kB\n', {}, None),                # not a number a machine has
+    ('none', 'MemTotal:       12 kB\n', {}, None),
+    ('domU', 'MemTotal:        4030264 kB\n', {}, None),                      # the guest's, not the machine's
+    ('unknown', 'MemTotal:        4030264 kB\n', {}, None),
+])
+def test_host_memory_mb(role, meminfo, info, expected):
+    assert xen_text.host_memory_mb(role, meminfo, info) == expected

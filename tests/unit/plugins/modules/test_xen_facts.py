@@ -60,6 +60,7 @@ def on_xen(host, role, guest_type, version, capabilities, release, boot):
         'boot_kernels': [{'release': r, 'dom0_capable': capable} for r, capable in boot],
         'boot_images': [],  # the recorded trees hold the configs, not the images
         'hypervisor_reboot': unidentified(version) if role == 'dom0' else NOT_DOM0,
+        'host_memory_mb': None,  # a dom0's comes from the toolstack (not run here), a domU has none
     }
 
 
@@ -133,7 +134,7 @@ def test_empty_root(tmp_path, facts_of):
     assert facts == {'running': False, 'role': 'none', 'guest_type': None, 'version': None, 'capabilities': [],
                      'toolstack': None, 'info': {}, 'domains': [],
                      'kernel': {'release': None, 'dom0_capable': None, 'config': None}, 'boot_kernels': [], 'boot_images': [],
-                     'hypervisor_reboot': NOT_DOM0}
+                     'hypervisor_reboot': NOT_DOM0, 'host_memory_mb': None}
 
 
 def test_bad_root_fails_clearly(tmp_path, run_module):
@@ -176,6 +177,7 @@ def test_live_dom0_417_runs_xl(monkeypatch, facts_of):
     assert facts['info']['xen_version'] == '4.17.7'
     assert [d['name'] for d in facts['domains']] == ['Domain-0', 'debian12-pv', 'win10-hvm', 'build-pvh']
     assert facts['domains'][0] == {'name': 'Domain-0', 'id': 0, 'mem': 1024, 'vcpus': 2, 'state': 'r-----', 'time': 31.4}
+    assert facts['host_memory_mb'] == 3071  # Xen's total_memory, not dom0's 1024
 
 
 def test_live_rhel5_dom0_prefers_xm_while_xend_runs(monkeypatch, facts_of):
@@ -189,6 +191,7 @@ def test_live_rhel5_dom0_prefers_xm_while_xend_runs(monkeypatch, facts_of):
     assert facts['toolstack'] == 'xm'
     assert facts['info']['xen_extra'] == '.2-419.el5'
     assert facts['domains'][3] == {'name': 'rhel4-build', 'id': None, 'mem': 256, 'vcpus': 1, 'state': None, 'time': 0.0}
+    assert facts['host_memory_mb'] == 16378  # xm info's total_memory
 
 
 def test_live_dom0_failing_toolstack_warns(monkeypatch, facts_of):
@@ -376,3 +379,30 @@ def test_no_bootloader_probe_runs_nothing(tmp_path, run_module, monkeypatch):
     no_commands(monkeypatch)
     result = run_module(xen_facts, root=str(tmp_path))
     assert 'bootloader_probe' not in result
+
+
+def test_packages_read_from_dpkg_status_under_root(tmp_path, run_module):
+    # Stanzas as dpkg writes them (bookworm's versions): one installed, one removed with its config files left.
+    (tmp_path / 'var' / 'lib' / 'dpkg').mkdir(parents=True)
+    (tmp_path / 'var' / 'lib' / 'dpkg' / 'status').write_text(
+        'Package: bridge-utils\nStatus: install ok installed\nPriority: optional\nVersion: 1.7.1-1\n\n'
+        'Package: xen-system-amd64\nStatus: deinstall ok config-files\nVersion: 4.17.5+72-g01140da4e8-1\n')
+    result = run_module(xen_facts, root=str(tmp_path), packages=['xen-system-amd64', 'bridge-utils', 'qemu-system-xen'])
+    assert result['packages'] == {'xen-system-amd64': None, 'bridge-utils': '1.7.1-1', 'qemu-system-xen': None}
+    assert result['changed'] is False
+
+
+def test_packages_without_a_dpkg_database_are_unknown(tmp_path, run_module):
+    # A RHEL host (rpm) or a root without var/lib/dpkg: null as a whole, not "none installed".
+    result = run_module(xen_facts, root=str(tmp_path), packages=['xen'])
+    assert result['packages'] is None and 'failed' not in result
+    assert 'packages' not in run_module(xen_facts, root=str(tmp_path))
+
+
+def test_host_memory_of_a_host_without_xen_is_linux_memtotal(tmp_path, facts_of):
+    # /proc/meminfo's first lines as Linux 6.1 writes them (a 64 GiB machine).
+    (tmp_path / 'proc').mkdir()
+    (tmp_path / 'proc' / 'meminfo').write_text('MemTotal:       65796588 kB\nMemFree:        61233012 kB\n'
+                                               'MemAvailable:   63521440 kB\n')
+    facts = facts_of(str(tmp_path))
+    assert facts['role'] == 'none' and facts['host_memory_mb'] == 64254
