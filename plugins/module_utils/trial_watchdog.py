@@ -15,6 +15,22 @@ __metaclass__ = type
 
 PROGRAM_MODE = 0o755
 UNIT_MODE = 0o644
+# Where xen_reboot installs them (the module's defaults; xen_facts looks there for trial_watchdog_installed).
+PROGRAM_PATH = '/usr/local/sbin/xenhost-trial-watchdog'
+UNIT_PATH = '/etc/systemd/system/xenhost-trial-watchdog.service'
+
+
+def installed(listings):
+    """Whether anything is at PROGRAM_PATH or UNIT_PATH, from the listings of their directories ({directory: names or
+    None}): True or False, or None where a directory could not be listed. What plan('absent', ...) would remove."""
+    found = False
+    for path in (PROGRAM_PATH, UNIT_PATH):
+        directory, name = path.rsplit('/', 1)
+        names = listings.get(directory)
+        if names is None:
+            return None
+        found = found or name in names
+    return found
 
 
 def plan(state, seen, wanted=None):

@@ -241,6 +241,16 @@ ansible_facts:
           returned: always
           sample: 65427
           version_added: 0.2.0
+        trial_watchdog_installed:
+          description:
+            - Whether the trial watchdog of C(xenhost.dom0.xen_reboot) (its program or its systemd unit, see
+              M(xenhost.dom0.trial_watchdog)) is on this host - a trial boot into Xen pending, or one not cleaned up.
+            - Null where their directories cannot be listed (or do not exist). C(xenhost.dom0.xen_reboot) removes it only
+              where this is not false.
+          type: bool
+          returned: always
+          sample: false
+          version_added: 0.2.0
         hypervisor_reboot:
           description:
             - Whether the running hypervisor build is the one the next boot loads (a Xen update waiting for a reboot).
@@ -314,7 +324,7 @@ from ansible_collections.xenhost.dom0.plugins.module_utils.cpu_virt import gathe
 from ansible_collections.xenhost.dom0.plugins.module_utils.root_facts import (
     ROOT_ARGUMENT_SPEC, checked_root, is_live_root, list_under, read_bytes_under, read_under,
 )
-from ansible_collections.xenhost.dom0.plugins.module_utils import xen_image
+from ansible_collections.xenhost.dom0.plugins.module_utils import trial_watchdog, xen_image
 from ansible_collections.xenhost.dom0.plugins.module_utils.xen_text import (
     choose_toolstack, guest_type, host_memory_mb, kernel_config_dom0, parse_capabilities,
     parse_xen_info, parse_xen_list, release_sort_key, running_process,
@@ -487,6 +497,9 @@ def gather(module, root):
         'boot_images': boot_images,
         'hypervisor_reboot': hypervisor_reboot(root, role, version, info),
         'host_memory_mb': host_memory_mb(role, read_under(root, 'proc/meminfo') if role == 'none' else None, info),
+        'trial_watchdog_installed': trial_watchdog.installed(dict(
+            (directory, list_under(root, directory.lstrip('/')))
+            for directory in set(path.rsplit('/', 1)[0] for path in (trial_watchdog.PROGRAM_PATH, trial_watchdog.UNIT_PATH)))),
     }
     return facts
 

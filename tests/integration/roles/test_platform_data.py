@@ -228,3 +228,29 @@ def test_packages_transaction_left_out_only_when_preflight_read_all_installed(re
     v = role_vars('xen_packages', 'Debian-12', xen_packages_extra=extra,
                   **({} if reading == 'unset' else {'xen_preflight_packages': reading}))
     assert render(v, '{{ __xen_packages_all_installed | bool }}') is installed
+
+
+def test_the_trial_watchdog_paths_are_the_ones_xen_facts_looks_at():
+    """xen_reboot installs the watchdog where xen_facts' trial_watchdog_installed looks (module_utils/trial_watchdog.py)."""
+    from ansible_collections.xenhost.dom0.plugins.module_utils import trial_watchdog
+    v = role_vars('xen_reboot', 'Debian-12')
+    assert render(v, '{{ __xen_reboot_watchdog_program }}') == trial_watchdog.PROGRAM_PATH
+    assert render(v, '{{ __xen_reboot_watchdog_unit_path }}') == trial_watchdog.UNIT_PATH
+
+
+@pytest.mark.parametrize('installed, preflight, rebooted, absent', [
+    (False, True, False, True),     # xen_preflight's reading of this run: nothing to remove
+    (False, False, True, True),     # this role's own reading after its reboot
+    (False, False, False, False),   # a reading not known to be from this run (a fact cache): remove
+    (True, True, False, False),
+    (None, True, False, False),     # could not tell
+    ('unset', True, False, False),  # xen_facts without the key (an older collection's cached reading)
+], ids=['preflight', 'after-reboot', 'not-this-run', 'installed', 'unknown', 'no-key'])
+def test_watchdog_removal_left_out_only_on_a_fresh_reading_without_it(installed, preflight, rebooted, absent):
+    xen = {'role': 'dom0'} if installed == 'unset' else {'role': 'dom0', 'trial_watchdog_installed': installed}
+    extra = {'ansible_facts': {'xen': xen, 'xenhost_platform': platforms.entry('Debian-12')},
+             '__xen_reboot_rebooted': rebooted}
+    if preflight:
+        extra['xen_preflight_platform'] = 'Debian-12'
+    v = role_vars('xen_reboot', 'Debian-12', **extra)
+    assert render(v, '{{ __xen_reboot_watchdog_absent | bool }}') is absent

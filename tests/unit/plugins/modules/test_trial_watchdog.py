@@ -12,7 +12,7 @@ import stat
 
 import pytest
 
-from ansible_collections.xenhost.dom0.plugins.module_utils.trial_watchdog import plan
+from ansible_collections.xenhost.dom0.plugins.module_utils.trial_watchdog import installed, plan
 from ansible_collections.xenhost.dom0.plugins.modules import trial_watchdog
 
 PROGRAM = u'#!/bin/sh\n# the watchdog program\necho "disarmed: /dev/watchdog0 was armed for 600 s at boot, 404 s were left"\n'
@@ -191,3 +191,18 @@ def test_a_directory_at_the_program_path_is_not_run(run_module, host):
 def test_refused(run_module, host, args, message):
     result = run_module(trial_watchdog, **dict(dict(state='absent'), **args))
     assert result['failed'] is True and message in result['msg'], result
+
+
+@pytest.mark.parametrize('listings, expected', [
+    ({'/usr/local/sbin': ['other'], '/etc/systemd/system': ['multi-user.target.wants']}, False),
+    ({'/usr/local/sbin': ['xenhost-trial-watchdog'], '/etc/systemd/system': []}, True),
+    ({'/usr/local/sbin': [], '/etc/systemd/system': ['xenhost-trial-watchdog.service']}, True),   # the unit alone
+    ({'/usr/local/sbin': None, '/etc/systemd/system': []}, None),                                 # cannot tell
+    ({'/usr/local/sbin': [], '/etc/systemd/system': None}, None),
+])
+def test_installed_is_what_absent_would_remove(listings, expected):
+    assert installed(listings) == expected
+    if expected is not None:  # the same answer as plan('absent'): something to remove exactly when installed
+        names = listings['/usr/local/sbin'] + listings['/etc/systemd/system']
+        seen = _seen(program_exists='xenhost-trial-watchdog' in names, unit_exists='xenhost-trial-watchdog.service' in names)
+        assert bool(plan('absent', seen)) is expected

@@ -61,6 +61,7 @@ def on_xen(host, role, guest_type, version, capabilities, release, boot):
         'boot_images': [],  # the recorded trees hold the configs, not the images
         'hypervisor_reboot': unidentified(version) if role == 'dom0' else NOT_DOM0,
         'host_memory_mb': None,  # a dom0's comes from the toolstack (not run here), a domU has none
+        'trial_watchdog_installed': None,  # the recorded trees have no usr/local/sbin, etc/systemd/system to list
     }
 
 
@@ -134,7 +135,8 @@ def test_empty_root(tmp_path, facts_of):
     assert facts == {'running': False, 'role': 'none', 'guest_type': None, 'version': None, 'capabilities': [],
                      'toolstack': None, 'info': {}, 'domains': [],
                      'kernel': {'release': None, 'dom0_capable': None, 'config': None}, 'boot_kernels': [], 'boot_images': [],
-                     'hypervisor_reboot': NOT_DOM0, 'host_memory_mb': None}
+                     'hypervisor_reboot': NOT_DOM0, 'host_memory_mb': None,
+                     'trial_watchdog_installed': None}
 
 
 def test_bad_root_fails_clearly(tmp_path, run_module):
@@ -406,3 +408,25 @@ def test_host_memory_of_a_host_without_xen_is_linux_memtotal(tmp_path, facts_of)
                                                'MemAvailable:   63521440 kB\n')
     facts = facts_of(str(tmp_path))
     assert facts['role'] == 'none' and facts['host_memory_mb'] == 64254
+
+
+@pytest.mark.parametrize('files, expected', [
+    ([], False),
+    (['usr/local/sbin/xenhost-trial-watchdog'], True),
+    (['etc/systemd/system/xenhost-trial-watchdog.service'], True),
+    (['usr/local/sbin/other-tool', 'etc/systemd/system/xen.service'], False),
+], ids=['none', 'program', 'unit-alone', 'others'])
+def test_trial_watchdog_installed(tmp_path, facts_of, files, expected):
+    for directory in ('usr/local/sbin', 'etc/systemd/system'):
+        (tmp_path / directory).mkdir(parents=True)
+    for name in files:
+        (tmp_path / name).write_text('x\n')
+    assert facts_of(str(tmp_path))['trial_watchdog_installed'] is expected
+
+
+def test_trial_watchdog_as_a_link_counts_as_installed(tmp_path, facts_of):
+    # Whatever is at the path: the removal would remove it (not followed).
+    for directory in ('usr/local/sbin', 'etc/systemd/system'):
+        (tmp_path / directory).mkdir(parents=True)
+    (tmp_path / 'usr/local/sbin/xenhost-trial-watchdog').symlink_to('/nonexistent')
+    assert facts_of(str(tmp_path))['trial_watchdog_installed'] is True
