@@ -19,6 +19,27 @@ __metaclass__ = type
 import re
 
 
+def changes_of(lines, insertbefore=None):
+    """((regexp, line or None) pairs, None) from the module's lines option ({'regexp', 'line'} each), or (None, why)
+    where one cannot be set safely: a regexp that does not compile, a line holding a line break."""
+    changes = []
+    for item in lines:
+        regexp, line = item['regexp'], item.get('line') or None
+        try:
+            re.compile(regexp)
+        except re.error as exc:
+            return None, 'lines: regexp %r does not compile: %s' % (regexp, exc)
+        if line is not None and ('\n' in line or '\r' in line):
+            return None, 'lines: the line for %r holds a line break; set one line each' % regexp
+        changes.append((regexp, line))
+    if insertbefore:
+        try:
+            re.compile(insertbefore)
+        except re.error as exc:
+            return None, 'insertbefore %r does not compile: %s' % (insertbefore, exc)
+    return changes, None
+
+
 def set_lines(text, changes, insertbefore=None):
     """(new text, the regexps whose change altered the text, in order): changes is a list of (regexp, line) pairs,
     line None to remove."""

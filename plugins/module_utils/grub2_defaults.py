@@ -19,12 +19,15 @@ __metaclass__ = type
 import re
 import shlex
 
+from ansible_collections.xenhost.dom0.plugins.module_utils import config_lines
 from ansible_collections.xenhost.dom0.plugins.module_utils.grub_legacy import merge_args
 
 CMDLINE_VAR = 'GRUB_CMDLINE_XEN_DEFAULT'
 OVERRIDE_VAR = 'XEN_OVERRIDE_GRUB_DEFAULT'
 LINUX_XEN_VAR = 'GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT'
 MANAGED_PREFIX = '# xenhost.dom0 manages these hypervisor options:'
+# /etc/grub.d/01_xenhost_fallback: update-grub runs it.
+FALLBACK_SCRIPT_MODE = 0o755
 
 
 class SettingError(ValueError):
@@ -158,3 +161,28 @@ def line_changes(planned):
         ('^' + re.escape(MANAGED_PREFIX), planned['managed']),
         (('^#?' if planned['linux_xen'] else '^') + LINUX_XEN_VAR + '=', planned['linux_xen']),
     ]
+
+
+def edit(text, planned, script):
+    """What grub2_xen_cfg changes for plan()'s answer: {'new_text', 'changed_lines', 'script_after', 'script_changed'}.
+
+    text: xen.cfg's text, or None where it does not exist yet (check mode): nothing to set in it then.
+    script: (text or None, mode or None, exists) of the fallback script as text_file.read_installed reads it, and the
+    script's wanted text last: (before, mode, exists, wanted). A wanted None with a 'present' plan raises ValueError.
+    The module runs this on what it reads; the planned filters on what xen_preflight read earlier in the play.
+    """
+    new_text, changed_lines = text, []
+    if text is not None:
+        new_text, changed_lines = config_lines.set_lines(text, line_changes(planned), INSERT_BEFORE)
+    before, mode, exists, wanted = script
+    state = planned['fallback_script']
+    after, changed = before, False
+    if state == 'present':
+        if wanted is None:
+            raise ValueError('a trial installs the fallback script: its text is required')
+        after = wanted
+        changed = before != after or mode != FALLBACK_SCRIPT_MODE
+    elif state == 'absent':
+        after = None
+        changed = exists
+    return dict(new_text=new_text, changed_lines=changed_lines, script_after=after, script_changed=changed)

@@ -90,6 +90,9 @@ def _debian(release, xen):
             'reboot_command': ['grub-reboot'],
             # Clears a one-time boot entry GRUB 2 could not clear itself.
             'clear_next_entry': ['grub-editenv', '/boot/grub/grubenv', 'unset', 'next_entry'],
+            # xen_bootloader's way back from a trial entry GRUB cannot load (its files/01_xenhost_fallback): after
+            # 00_header, which sets boot_once.
+            'fallback_script': '/etc/grub.d/01_xenhost_fallback',
         },
         'grub_legacy': {
             # grub-legacy's update-grub only writes Xen entries for kernels with CONFIG_XEN_PRIVILEGED_GUEST, which
@@ -176,6 +179,7 @@ PLATFORMS = {
             'update_command': [],
             'reboot_command': [],
             'clear_next_entry': [],
+            'fallback_script': '',
         },
         'grub_legacy': {
             # No menu generator to run: the module edits grub.conf.
@@ -240,12 +244,27 @@ def select(facts, table=None):
 def entry(platform_id, table=None):
     """A copy of one platform's entry (a caller may change it without changing the table), with what is derived from
     the table's data: bootloader.detect, the probe to run when the roles must find out which bootloader a host has
-    (the platform's probe where it has a choice of bootloaders, else nothing to run)."""
+    (the platform's probe where it has a choice of bootloaders, else nothing to run); preread, what xen_preflight reads
+    for the later roles (preread())."""
     table = PLATFORMS if table is None else table
     result = copy.deepcopy(table[platform_id])
     bootloader = result['bootloader']
     bootloader['detect'] = list(bootloader['probe']) if len(bootloader['types']) > 1 else []
+    result['preread'] = preread(result)
     return result
+
+
+def preread(platform):
+    """{'files', 'services'}: what xen_preflight's xen_facts call reads for the later roles, so that a role whose files
+    and services are already as it wants them leaves its module call out (plugins/filter/planned.py): the files
+    xen_bootloader's grub2_xen_cfg and xen_toolstack's config_lines change, and the daemons of every toolstack of the
+    platform (systemd_services; read only where systemd runs). Paths the platform does not have ('') are left out."""
+    files = [platform['grub2']['xen_cfg'], platform['grub2']['fallback_script'],
+             platform['paths']['xl_conf'], platform['paths']['xendomains']]
+    services = []
+    for names in platform['services'].values():
+        services.extend(name for name in names if name not in services)
+    return {'files': [path for path in files if path], 'services': services}
 
 
 def supported_text(table=None):

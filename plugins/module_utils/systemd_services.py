@@ -1,11 +1,13 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to xenhost.dom0
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What the systemd_services module does to several services: pure decisions, no I/O.
+"""What the systemd_services module does to several services: pure decisions, and read(), the one reading of them.
 
 The module reads each service once (systemctl show for all of them, systemctl is-enabled for each), asks plan() for the
 systemctl commands that bring them where the play wants them, and runs those in order. Ansible's service module makes
-one module call per service, and a module call costs seconds on a slow dom0 whatever it does.
+one module call per service, and a module call costs seconds on a slow dom0 whatever it does. xen_facts reads the same
+way (its services option), so that a role can decide on that reading whether the module has anything to do.
+read() runs systemctl through the caller's run function (AnsibleModule.run_command): no I/O of its own.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -15,6 +17,8 @@ __metaclass__ = type
 from ansible.module_utils.six import string_types
 
 STATES = ('started', 'stopped', 'restarted')
+# Present while systemd is the running init system (what sd_booted() checks).
+RUNNING_DIR = '/run/systemd/system'
 # ActiveState values of a service that is up or on its way up: "started" has nothing to do (Ansible's rule).
 RUNNING = ('active', 'activating', 'reloading')
 DROP_IN_MODE = 0o644
@@ -96,6 +100,27 @@ def enabled_of(rc, out):
     words = out.split()
     word = words[-1] if words else ''
     return rc == 0 and not (len(words) == 1 and word in NOT_ENABLED_WORDS), word
+
+
+def read(run, systemctl, names):
+    """(seen, error): name -> {'load', 'active', 'enabled', 'enabled_word'} for plan(), from one systemctl show for all
+    and one systemctl is-enabled each; or (None, why) where systemctl show did not describe each of them.
+
+    run: a function of an argument list returning (rc, stdout, stderr).
+    """
+    units = [unit_name(name) for name in names]
+    rc, out, err = run([systemctl, 'show', '--property=Id,LoadState,ActiveState', '--'] + units)
+    blocks = parse_show(out)
+    if rc != 0 or len(blocks) != len(units):
+        return None, ('systemctl show %s did not describe each of them (exit status %d): %s'
+                      % (' '.join(units), rc, (err or out).strip()))
+    seen = {}
+    for name, unit, block in zip(names, units, blocks):
+        rc, out, dummy = run([systemctl, 'is-enabled', '--', unit])
+        enabled, word = enabled_of(rc, out)
+        seen[name] = dict(load=block.get('LoadState'), active=block.get('ActiveState'), enabled=enabled,
+                          enabled_word=word)
+    return seen, None
 
 
 def drop_ins(entries):

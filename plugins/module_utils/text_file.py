@@ -98,6 +98,32 @@ def read_installed(path, limit):
     return text, stat.S_IMODE(info.st_mode), True
 
 
+def read_state(path, limit):
+    """{'exists', 'regular', 'mode', 'text', 'error'} of path, read both ways the modules read their files.
+
+    exists: something is there (a dangling link too). regular, mode: path itself (not followed) is a regular file, and
+    its mode bits (else None), as read_installed() sees a file installed whole. text: the file path resolves to, read
+    as the modules read a file they edit lines of (realpath, then try_read), or None with the reason in error.
+    For a reading made early in a play that later tasks decide on (xen_facts' files option).
+    """
+    state = dict(exists=False, regular=False, mode=None, text=None, error=None)
+    try:
+        info = os.lstat(path)
+    except (OSError, ValueError) as exc:
+        state['error'] = clean(str(exc))
+        return state
+    state['exists'] = True
+    if stat.S_ISREG(info.st_mode):
+        state.update(regular=True, mode=stat.S_IMODE(info.st_mode))
+    try:
+        target = os.path.realpath(path)
+    except ValueError as exc:
+        state['error'] = clean(str(exc))
+        return state
+    state['text'], state['error'] = try_read(target, limit, 'file')
+    return state
+
+
 def install(module, path, text, mode):
     """Write ``text`` to ``path`` atomically (write_atomic), then give it ``mode``, owned by root."""
     write_atomic(module, path, text)

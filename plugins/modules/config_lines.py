@@ -170,7 +170,6 @@ files:
 '''
 
 import os
-import re
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.xenhost.dom0.plugins.module_utils import config_lines
@@ -181,21 +180,9 @@ MAX_BYTES = 1024 * 1024
 
 def _changes(module, lines, insertbefore, where):
     """(regexp, line or None) pairs from one file's lines, refusing what cannot be set safely."""
-    changes = []
-    for item in lines:
-        regexp, line = item['regexp'], item.get('line') or None
-        try:
-            re.compile(regexp)
-        except re.error as exc:
-            module.fail_json(msg='%slines: regexp %r does not compile: %s' % (where, regexp, exc))
-        if line is not None and ('\n' in line or '\r' in line):
-            module.fail_json(msg='%slines: the line for %r holds a line break; set one line each' % (where, regexp))
-        changes.append((regexp, line))
-    if insertbefore:
-        try:
-            re.compile(insertbefore)
-        except re.error as exc:
-            module.fail_json(msg='%sinsertbefore %r does not compile: %s' % (where, insertbefore, exc))
+    changes, error = config_lines.changes_of(lines, insertbefore)
+    if error:
+        module.fail_json(msg=where + error)
     return changes
 
 

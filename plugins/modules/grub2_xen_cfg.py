@@ -153,13 +153,11 @@ backup_files:
 import os
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.xenhost.dom0.plugins.module_utils import config_lines
 from ansible_collections.xenhost.dom0.plugins.module_utils import grub2_defaults
 from ansible_collections.xenhost.dom0.plugins.module_utils import text_file
 from ansible_collections.xenhost.dom0.plugins.module_utils.inputs import hypervisor_options_errors
 
 MAX_BYTES = 1024 * 1024
-SCRIPT_MODE = 0o755
 NOT_CHANGED = 'Nothing on this host has been changed.'
 
 
@@ -206,24 +204,14 @@ def main():
                                       p['panic_seconds'], p['fallback'])
     except grub2_defaults.SettingError as exc:
         module.fail_json(msg='%s: %s. %s' % (path, exc, NOT_CHANGED))
-    new_text, changed_lines = text, []
-    if text is not None:
-        new_text, changed_lines = config_lines.set_lines(text, grub2_defaults.line_changes(planned),
-                                                         grub2_defaults.INSERT_BEFORE)
-
     script_path, state = p['fallback_script_path'], planned['fallback_script']
     if state == 'present' and p['fallback_script'] is None:
         module.fail_json(msg='a trial installs %s: fallback_script (its text) is required. %s' % (script_path, NOT_CHANGED))
     # A link or directory there has no text: with a trial it is replaced, with fallback=false removed.
     script_before, script_mode, script_exists = text_file.read_installed(script_path, MAX_BYTES)
-    script_after = script_before
-    script_changed = False
-    if state == 'present':
-        script_after = p['fallback_script']
-        script_changed = script_before != script_after or script_mode != SCRIPT_MODE
-    elif state == 'absent':
-        script_after = None
-        script_changed = script_exists
+    edit = grub2_defaults.edit(text, planned, (script_before, script_mode, script_exists, p['fallback_script']))
+    new_text, changed_lines = edit['new_text'], edit['changed_lines']
+    script_after, script_changed = edit['script_after'], edit['script_changed']
 
     result = dict(changed=new_text != text or script_changed, path=path, trial=planned['trial'],
                   merged=planned['merged'], changed_lines=changed_lines, fallback_script=state,
@@ -245,7 +233,7 @@ def main():
             if script_after is None:
                 text_file.remove(module, script_path)
             else:
-                text_file.install(module, script_path, script_after, SCRIPT_MODE)
+                text_file.install(module, script_path, script_after, grub2_defaults.FALLBACK_SCRIPT_MODE)
     module.exit_json(**result)
 
 

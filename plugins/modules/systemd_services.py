@@ -136,25 +136,15 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.xenhost.dom0.plugins.module_utils import systemd_services as services_utils
 from ansible_collections.xenhost.dom0.plugins.module_utils import text_file
 
-SYSTEMD_RUNNING = '/run/systemd/system'
 SYSTEM_DIR = '/etc/systemd/system'
 MAX_BYTES = 256 * 1024
 
 
 def _read(module, systemctl, names):
-    """name -> {'load', 'active', 'enabled', 'enabled_word'}, from one systemctl show and an is-enabled per service."""
-    units = [services_utils.unit_name(name) for name in names]
-    rc, out, err = module.run_command([systemctl, 'show', '--property=Id,LoadState,ActiveState', '--'] + units)
-    blocks = services_utils.parse_show(out)
-    if rc != 0 or len(blocks) != len(units):
-        module.fail_json(msg='systemctl show %s did not describe each of them (exit status %d): %s'
-                         % (' '.join(units), rc, text_file.clean(err or out).strip()), stdout=out, stderr=err)
-    seen = {}
-    for name, unit, block in zip(names, units, blocks):
-        rc, out, dummy = module.run_command([systemctl, 'is-enabled', '--', unit])
-        enabled, word = services_utils.enabled_of(rc, out)
-        seen[name] = dict(load=block.get('LoadState'), active=block.get('ActiveState'), enabled=enabled,
-                          enabled_word=word)
+    """name -> {'load', 'active', 'enabled', 'enabled_word'} (module_utils' read()), or fail_json."""
+    seen, error = services_utils.read(module.run_command, systemctl, names)
+    if error:
+        module.fail_json(msg=text_file.clean(error))
     return seen
 
 
@@ -189,9 +179,9 @@ def main():
     errors += drop_in_errors
     if errors:
         module.fail_json(msg='; '.join(errors))
-    if not os.path.isdir(SYSTEMD_RUNNING):
+    if not os.path.isdir(services_utils.RUNNING_DIR):
         module.fail_json(msg='systemd is not the running init system here (no %s): use ansible.builtin.service'
-                         % SYSTEMD_RUNNING)
+                         % services_utils.RUNNING_DIR)
     systemctl = module.get_bin_path('systemctl', required=True)
     names = [item['name'] for item in services]
     seen = _read(module, systemctl, names) if names else {}

@@ -113,11 +113,10 @@ disarmed:
 import os
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.xenhost.dom0.plugins.module_utils import text_file
+from ansible_collections.xenhost.dom0.plugins.module_utils import systemd_services, text_file
 from ansible_collections.xenhost.dom0.plugins.module_utils import trial_watchdog
 
 MAX_BYTES = 256 * 1024
-SYSTEMD_RUNNING = '/run/systemd/system'
 BOOT_ID = '/proc/sys/kernel/random/boot_id'
 
 
@@ -155,7 +154,7 @@ def main():
 
     program, program_mode, program_exists = text_file.read_installed(program_path, MAX_BYTES)
     unit, unit_mode, unit_exists = text_file.read_installed(unit_path, MAX_BYTES)
-    seen = dict(systemd=os.path.isdir(SYSTEMD_RUNNING), program=program, program_mode=program_mode,
+    seen = dict(systemd=os.path.isdir(systemd_services.RUNNING_DIR), program=program, program_mode=program_mode,
                 program_exists=program_exists, unit=unit, unit_mode=unit_mode, unit_exists=unit_exists, enabled=False)
     wanted = None
     systemctl = None

@@ -32,6 +32,9 @@ description:
   - With O(bootloader_probe) it also runs that command and returns what it printed as RV(bootloader_probe), in the same
     module call.
   - With O(packages) it also returns which of those packages dpkg has installed, as RV(packages), in the same module call.
+  - With O(files) and O(services) it also reads those files and systemd services as the modules that change them read
+    them, as RV(files) and RV(services), in the same module call - the roles decide on that reading whether such a
+    module has anything to do, and leave its call out where it has not.
 options:
   cpu_virt:
     description:
@@ -63,6 +66,24 @@ options:
         the installed version of each - C(xenhost.dom0.xen_packages) leaves out its package transaction where
         C(xenhost.dom0.xen_preflight) read that every package it installs is installed already. Not a fact.
       - Nothing is read when it is empty.
+    type: list
+    elements: str
+    default: []
+    version_added: 0.2.0
+  files:
+    description:
+      - Files to read as M(xenhost.dom0.config_lines), M(xenhost.dom0.grub2_xen_cfg) and M(xenhost.dom0.trial_watchdog)
+        read the files they change, returned as RV(files). Not a fact.
+      - Read only where O(root) is C(/); at most 1 MiB of each.
+    type: list
+    elements: path
+    default: []
+    version_added: 0.2.0
+  services:
+    description:
+      - systemd services to read as M(xenhost.dom0.systemd_services) reads them (one C(systemctl show) for all, one
+        C(systemctl is-enabled) each), returned as RV(services). Not a fact.
+      - Read only where O(root) is C(/) and systemd is the running init system.
     type: list
     elements: str
     default: []
@@ -144,6 +165,26 @@ packages:
   returned: when O(packages) is given
   type: dict
   sample: {xen-system-amd64: "4.17.5+72-g01140da4e8-1", bridge-utils: "1.7.1-1", qemu-system-xen: null}
+  version_added: 0.2.0
+files:
+  description:
+    - For each of O(files) - C(exists) (something is there, a dangling link too); C(regular) and C(mode) (the path itself,
+      not followed, is a regular file with these mode bits); C(text) (of the file the path resolves to) or null with the
+      reason in C(error).
+    - Null as a whole where O(root) is not C(/).
+  returned: when O(files) is given
+  type: dict
+  sample: {/etc/xen/xl.conf: {exists: true, regular: true, mode: 420, text: "autoballoon=\"off\"\n", error: null}}
+  version_added: 0.2.0
+services:
+  description:
+    - For each of O(services) - C(load) (systemd's LoadState, C(not-found) for no such unit), C(active) (its ActiveState),
+      C(enabled) (whether C(systemctl is-enabled) means enabled) and C(enabled_word) (what it printed).
+    - Null as a whole where that cannot be read - O(root) is not C(/), systemd is not the running init system, a name is
+      not a unit name, or C(systemctl show) did not describe each service (with a warning).
+  returned: when O(services) is given
+  type: dict
+  sample: {xen: {load: loaded, active: active, enabled: true, enabled_word: generated}}
   version_added: 0.2.0
 ansible_facts:
   description: Facts to add to ansible_facts.
@@ -324,7 +365,7 @@ from ansible_collections.xenhost.dom0.plugins.module_utils.cpu_virt import gathe
 from ansible_collections.xenhost.dom0.plugins.module_utils.root_facts import (
     ROOT_ARGUMENT_SPEC, checked_root, is_live_root, list_under, read_bytes_under, read_under,
 )
-from ansible_collections.xenhost.dom0.plugins.module_utils import trial_watchdog, xen_image
+from ansible_collections.xenhost.dom0.plugins.module_utils import systemd_services, text_file, trial_watchdog, xen_image
 from ansible_collections.xenhost.dom0.plugins.module_utils.xen_text import (
     choose_toolstack, guest_type, host_memory_mb, kernel_config_dom0, parse_capabilities,
     parse_xen_info, parse_xen_list, release_sort_key, running_process,
@@ -334,6 +375,8 @@ from ansible_collections.xenhost.dom0.plugins.module_utils.xen_text import (
 # At most this many /boot/config-* files are read (the newest releases); older ones are listed with
 # dom0_capable null. Each read is capped by root_facts.MAX_FILE_BYTES.
 MAX_BOOT_CONFIGS = 64
+# At most this much of each of the files option's files is read (what the modules that edit them read).
+MAX_SETTINGS_BYTES = 1024 * 1024
 # Only the first MAX_CMDLINE_BYTES of a process's command line are read (xend is in argv[0] or argv[1]).
 MAX_CMDLINE_BYTES = 4096
 
@@ -507,7 +550,9 @@ def gather(module, root):
 ARGUMENT_SPEC = dict(ROOT_ARGUMENT_SPEC, cpu_virt=dict(type='bool', default=False),
                      boot_firmware=dict(type='bool', default=False),
                      bootloader_probe=dict(type='list', elements='str', default=[]),
-                     packages=dict(type='list', elements='str', default=[]))
+                     packages=dict(type='list', elements='str', default=[]),
+                     files=dict(type='list', elements='path', default=[]),
+                     services=dict(type='list', elements='str', default=[]))
 
 
 def run_probe(module, argv):
@@ -519,6 +564,28 @@ def run_probe(module, argv):
     return dict(rc=rc, stdout=out, stderr=err)
 
 
+def read_files(root, paths):
+    """path -> text_file.read_state() of each file on a live root; None elsewhere (another machine's files)."""
+    if not is_live_root(root):
+        return None
+    return dict((path, text_file.read_state(path, MAX_SETTINGS_BYTES)) for path in paths)
+
+
+def read_services(module, root, names):
+    """name -> systemd_services.read()'s state on a live root whose init is systemd; None where that cannot be read."""
+    if not is_live_root(root) or not os.path.isdir(systemd_services.RUNNING_DIR):
+        return None
+    dummy, errors = systemd_services.wanted(names, enabled=True)
+    systemctl = module.get_bin_path('systemctl')
+    if errors or not systemctl:
+        return None
+    # systemctl's own D-Bus timeout bounds each call.
+    seen, error = systemd_services.read(module.run_command, systemctl, list(names))
+    if error:
+        module.warn(text_file.clean(error))
+    return seen
+
+
 def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     root = checked_root(module, ('proc', 'sys', 'boot'))
@@ -528,6 +595,10 @@ def main():
     if module.params['packages']:
         status = read_under(root, 'var/lib/dpkg/status')
         result['packages'] = None if status is None else xen_image.dpkg_versions(status, module.params['packages'])
+    if module.params['files']:
+        result['files'] = read_files(root, module.params['files'])
+    if module.params['services']:
+        result['services'] = read_services(module, root, module.params['services'])
     module.exit_json(**result)
 
 

@@ -81,6 +81,17 @@ def test_entry_is_consistent(platform_id):
     assert entry['paths']['shutdown'].startswith('/')
 
 
+@pytest.mark.parametrize('platform_id, files, services', [
+    ('Debian-12', ['/etc/default/grub.d/xen.cfg', '/etc/grub.d/01_xenhost_fallback', '/etc/xen/xl.conf',
+                   '/etc/default/xendomains'], ['xen', 'xendomains']),
+    ('RedHat-5', ['/etc/sysconfig/xendomains'], ['xend', 'xendomains']),
+])
+def test_preread_is_what_the_later_roles_set(platform_id, files, services):
+    """xen_preflight reads these for xen_bootloader's grub2_xen_cfg and xen_toolstack's config_lines and
+    systemd_services; a path the platform does not have ('') is not read."""
+    assert platforms.entry(platform_id)['preread'] == {'files': files, 'services': services}
+
+
 def test_xm_before_xen_45():
     assert [toolstack_of(v) for v in ('3.1.2-164.el5', '4.4.1', '4.5.0', '4.17.5', '4.20', None, '', 'junk')] == [
         'xm', 'xm', 'xl', 'xl', 'xl', 'xl', 'xl', 'xl']

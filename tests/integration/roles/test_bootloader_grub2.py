@@ -82,9 +82,9 @@ def _update_runs(tmp_path):
     return len(log.read_text().splitlines()) if log.exists() else 0
 
 
-def _run(playbook_dir, tmp_path, script, *extra, trial=False):
+def _run(playbook_dir, tmp_path, script, *extra, trial=False, playbook='grub2_in_dir.yml'):
     return run_playbook(
-        os.path.join(playbook_dir, 'grub2_in_dir.yml'),
+        os.path.join(playbook_dir, playbook),
         '-e', 'ansible_python_interpreter=%s' % sys.executable,
         '-e', 'fixture_root=%s' % tmp_path,
         '-e', 'xen_bootloader_grub2_cfg_path=%s' % (tmp_path / 'boot' / 'grub' / 'grub.cfg'),
@@ -444,3 +444,60 @@ def test_real_grub_tools_accept_the_menu_and_grubenv(tmp_path, release):
     subprocess.run([editenv, str(env), 'set', 'next_entry=' + XEN_ID], check=True)
     subprocess.run([editenv, str(env), 'set', 'xenhost_trial_fallback=0'], check=True)
     assert grub2_cfg.parse_grubenv(env.read_text()) == {'next_entry': XEN_ID, 'xenhost_trial_fallback': '0'}
+
+
+SET_XEN_CFG_TASK = "Set the Xen settings and GRUB's way back from a trial entry"
+
+
+def _task_result(out, task):
+    """What the play printed under TASK [... : task]: 'skipping', 'ok', 'changed' (the first result line's word)."""
+    match = re.search(r'TASK \[[^\]]*%s\] \*+\n(\w+):' % re.escape(task), out)
+    assert match, out
+    return match.group(1)
+
+
+def test_grub2_xen_cfg_left_out_only_where_the_preflight_reading_shows_nothing_to_change(playbook_dir, tmp_path):
+    script = _trial_host(tmp_path)
+    args = ('-e', '{"xen_bootloader_dom0_mem": "1024M"}')
+    rc, out = _run(playbook_dir, tmp_path, script, *args, trial=True)
+    assert rc == 0 and _task_result(out, SET_XEN_CFG_TASK) == 'changed', out
+    grubenv, menu = _grubenv(tmp_path), (tmp_path / 'boot' / 'grub' / 'grub.cfg').read_text()
+    # Converged: xen_facts' reading (as xen_preflight's) says grub2_xen_cfg has nothing to do, so it is not called;
+    # the trial it would have planned is still the one armed (grub2_entries' plan), and nothing changes.
+    rc, out = _run(playbook_dir, tmp_path, script, *args, '-e', 'preread=true', trial=True)
+    assert rc == 0, out
+    assert _task_result(out, SET_XEN_CFG_TASK) == 'skipping', out
+    assert 'Trial boot: the next boot only starts' in out
+    assert re.search(r'changed=0\s+unreachable=0\s+failed=0', out), out
+    assert _grubenv(tmp_path) == grubenv and (tmp_path / 'boot' / 'grub' / 'grub.cfg').read_text() == menu
+    # A sysadmin's edit of a managed line since: the reading shows it, the module runs and sets it back.
+    cfg = tmp_path / 'xen.cfg'
+    cfg.write_text(cfg.read_text().replace('XEN_OVERRIDE_GRUB_DEFAULT=0', 'XEN_OVERRIDE_GRUB_DEFAULT=1'))
+    rc, out = _run(playbook_dir, tmp_path, script, *args, '-e', 'preread=true', trial=True)
+    assert rc == 0 and _task_result(out, SET_XEN_CFG_TASK) == 'changed', out
+    assert 'XEN_OVERRIDE_GRUB_DEFAULT=0\n' in cfg.read_text()
+    # The fallback script removed by hand: the same.
+    (tmp_path / 'grub.d' / '01_xenhost_fallback').unlink()
+    rc, out = _run(playbook_dir, tmp_path, script, *args, '-e', 'preread=true', trial=True)
+    assert rc == 0 and _task_result(out, SET_XEN_CFG_TASK) == 'changed', out
+    assert (tmp_path / 'grub.d' / '01_xenhost_fallback').exists()
+    # A package changed in this run (its postinst may have written xen.cfg): the reading is not trusted.
+    rc, out = _run(playbook_dir, tmp_path, script, *args, '-e', 'preread=true', '-e', 'xen_packages_changed=true',
+                   trial=True)
+    assert rc == 0 and _task_result(out, SET_XEN_CFG_TASK) == 'ok', out
+
+
+def test_a_second_pass_in_the_same_play_does_not_decide_on_the_reading_the_first_made_stale(playbook_dir, tmp_path):
+    script = _trial_host(tmp_path)
+    rc, out = _run(playbook_dir, tmp_path, script, trial=True)   # the role's default panic timeout, 10 s
+    assert rc == 0, out
+    cfg = tmp_path / 'xen.cfg'
+    panic_line = 'GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT="${GRUB_CMDLINE_LINUX_DEFAULT} panic=10"\n'
+    assert panic_line in cfg.read_text()
+    # The reading shows panic=10. The first pass removes it, the second wants it back: what the reading shows, but no
+    # longer what the file holds.
+    rc, out = _run(playbook_dir, tmp_path, script, trial=True, playbook='grub2_twice_in_dir.yml')
+    assert rc == 0, out
+    results = re.findall(r'TASK \[[^\]]*%s\] \*+\n(\w+):' % re.escape(SET_XEN_CFG_TASK), out)
+    assert results == ['changed', 'changed'], out
+    assert panic_line in cfg.read_text()

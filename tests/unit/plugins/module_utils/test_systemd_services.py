@@ -9,7 +9,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.xenhost.dom0.plugins.module_utils.systemd_services import (
-    drop_in_path, drop_ins, enabled_of, parse_show, plan, unit_name, wanted)
+    drop_in_path, drop_ins, enabled_of, parse_show, plan, read, unit_name, wanted)
 
 
 def test_wanted_fills_names_from_the_defaults_and_keeps_the_order():
@@ -164,3 +164,31 @@ def test_plan_writes_drop_ins_first_then_one_reload_then_the_services():
     assert plan(services, seen, writes=['/d/a.conf']) == ([['write', '/d/a.conf'], ['daemon-reload']], [])
     assert plan(services, seen, daemon_reload=True, writes=['/d/a.conf']) == (
         [['write', '/d/a.conf'], ['daemon-reload']], [])
+
+
+def _runner(answers, calls):
+    def run(argv):
+        calls.append(argv[1:])
+        return answers[argv[1]]
+    return run
+
+
+def test_read_one_show_then_is_enabled_each():
+    calls = []
+    show = (0, 'Id=xen.service\nLoadState=loaded\nActiveState=active\n\n'
+               'Id=xendomains.service\nLoadState=not-found\nActiveState=inactive\n', '')
+    run = _runner({'show': show, 'is-enabled': (0, 'generated\n', '')}, calls)
+    seen, error = read(run, 'systemctl', ['xen', 'xendomains'])
+    assert error is None
+    assert seen == {'xen': dict(load='loaded', active='active', enabled=True, enabled_word='generated'),
+                    'xendomains': dict(load='not-found', active='inactive', enabled=True, enabled_word='generated')}
+    assert calls == [['show', '--property=Id,LoadState,ActiveState', '--', 'xen.service', 'xendomains.service'],
+                     ['is-enabled', '--', 'xen.service'], ['is-enabled', '--', 'xendomains.service']]
+
+
+def test_read_a_show_that_does_not_describe_each_is_an_error():
+    calls = []
+    run = _runner({'show': (1, '', 'Failed to connect to bus\n')}, calls)
+    seen, error = read(run, 'systemctl', ['xen'])
+    assert seen is None and 'Failed to connect to bus' in error and 'exit status 1' in error
+    assert len(calls) == 1

@@ -220,3 +220,46 @@ def test_files_and_path_exclude_each_other(run_module, tmp_path):
     assert result['failed'] and 'mutually exclusive' in result['msg']
     assert 'one of the following is required' in run_module(config_lines, backup=True)['msg']
     assert xl_conf.read_text() == u'#autoballoon="auto"\n'
+
+
+# xen_toolstack leaves its config_lines call out where xen_preflight's xen_facts reading of the files, through the
+# config_lines_changes filter, says no file would change: the filter and the module must agree on every case.
+@pytest.mark.parametrize('name', sorted(CASES))
+@pytest.mark.parametrize('second_state', ['converged', 'edited', 'link'])
+def test_the_planned_filter_on_xen_facts_reading_agrees_with_the_module(run_module, tmp_path, name, second_state):
+    from ansible_collections.xenhost.dom0.plugins.filter.planned import config_lines_changes
+    from ansible_collections.xenhost.dom0.plugins.modules import xen_facts
+    text, lines, insertbefore = CASES[name]
+    first, second = tmp_path / 'first', tmp_path / 'second'
+    first.write_text(text)
+    second.write_text(u'XENDOMAINS_SAVE=""\n')
+    files = [dict(path=str(first), lines=lines, insertbefore=insertbefore),
+             dict(path=str(second), lines=[{'regexp': '^#?XENDOMAINS_SAVE=', 'line': 'XENDOMAINS_SAVE=""'}],
+                  insertbefore=None)]
+    if second_state == 'converged':
+        run_module(config_lines, files=files)
+    elif second_state == 'edited':
+        second.write_text(u'XENDOMAINS_SAVE=/var/lib/xen/save\n')
+    else:
+        (tmp_path / 'target').write_text(u'XENDOMAINS_SAVE=""\n')
+        second.unlink()
+        second.symlink_to(tmp_path / 'target')
+    reading = run_module(xen_facts, files=[str(first), str(second)])['files']
+    planned = config_lines_changes(reading, files)
+    module = run_module(config_lines, _ansible_check_mode=True, files=files)
+    assert planned is not None
+    assert bool(planned) is module['changed']
+    # The module, run for real, rewrites exactly the files the filter named.
+    before = dict((f['path'], open(f['path']).read()) for f in files)
+    assert run_module(config_lines, files=files)['changed'] is bool(planned)
+    assert sorted(planned) == sorted(path for path, text in before.items() if open(path).read() != text)
+
+
+def test_the_planned_filter_cannot_tell_about_a_missing_file(run_module, tmp_path):
+    from ansible_collections.xenhost.dom0.plugins.filter.planned import config_lines_changes
+    from ansible_collections.xenhost.dom0.plugins.modules import xen_facts
+    files = [dict(path=str(tmp_path / 'none'), lines=[{'regexp': '^A=', 'line': 'A=1'}])]
+    reading = run_module(xen_facts, files=[str(tmp_path / 'none')])['files']
+    assert reading[str(tmp_path / 'none')]['exists'] is False
+    assert config_lines_changes(reading, files) is None
+    assert run_module(config_lines, files=files)['failed'] is True

@@ -148,3 +148,56 @@ def test_a_link_at_the_script_path_is_replaced_not_followed_and_removed_with_fal
     os.symlink(str(target), str(script))
     assert run_module(grub2_xen_cfg, **_args(host, trial=True, fallback=False))['fallback_script_changed'] is True
     assert not os.path.lexists(str(script)) and target.read_text() == u'keep me\n'
+
+
+# The bootloader role leaves its grub2_xen_cfg call out where xen_preflight's xen_facts reading of xen.cfg and the
+# script, through the grub2_xen_cfg_changes filter, says nothing would change: the two must agree on every state.
+def _prepare(host, state):
+    script = host / 'grub.d' / '01_xenhost_fallback'
+    if state == 'script-link':
+        (host / 'elsewhere').write_text(SCRIPT)
+        if script.exists():
+            script.unlink()
+        script.symlink_to(host / 'elsewhere')
+    elif state == 'script-0644':
+        script.write_text(SCRIPT)
+        script.chmod(0o644)
+    elif state == 'script-old':
+        script.write_text(u'old\n')
+        script.chmod(0o755)
+    elif state == 'cfg-link':
+        (host / 'real.cfg').write_text(PACKAGED)
+        (host / 'xen.cfg').unlink()
+        (host / 'xen.cfg').symlink_to(host / 'real.cfg')
+    elif state == 'cfg-edited':
+        text = (host / 'xen.cfg').read_text()
+        (host / 'xen.cfg').write_text(text.replace('com1=115200,8n1', 'com1=9600,8n1'))
+
+
+@pytest.mark.parametrize('state', ['converged', 'script-link', 'script-0644', 'script-old', 'cfg-link', 'cfg-edited',
+                                   'cfg-missing'])
+@pytest.mark.parametrize('wants', [dict(trial=True, panic_seconds=10), dict(trial=False), dict(fallback=False),
+                                   dict(trial=True, proven=True)], ids=['trial', 'permanent', 'no-fallback', 'proven'])
+def test_the_planned_filter_on_xen_facts_reading_agrees_with_the_module(run_module, host, state, wants):
+    from ansible_collections.xenhost.dom0.plugins.filter.planned import grub2_xen_cfg_changes
+    from ansible_collections.xenhost.dom0.plugins.modules import xen_facts
+    if state == 'cfg-missing':
+        (host / 'xen.cfg').unlink()
+    elif state != 'cfg-link':
+        # Converged first (a trial installs the script), then the state under test.
+        assert not run_module(grub2_xen_cfg, **_args(host, trial=True, panic_seconds=10)).get('failed')
+        assert not run_module(grub2_xen_cfg, **_args(host, **wants)).get('failed')
+    _prepare(host, state)
+    args = _args(host, **wants)
+    reading = run_module(xen_facts, files=[args['path'], args['fallback_script_path']])['files']
+    planned = grub2_xen_cfg_changes(reading, args['path'], args['hypervisor_options'], args.get('trial', False),
+                                    args.get('proven', False), args.get('panic_seconds', 0), args.get('fallback', True),
+                                    args['fallback_script_path'], args['fallback_script'])
+    module = run_module(grub2_xen_cfg, _ansible_check_mode=True, **args)
+    if state == 'cfg-missing':
+        # The module reads for itself and says what is missing; the filter cannot tell.
+        assert planned is None and module['missing'] is True
+        return
+    assert planned == {'changed': module['changed'], 'trial': module['trial']}
+    # And the module, run for real, changes exactly then.
+    assert run_module(grub2_xen_cfg, **args)['changed'] is planned['changed']

@@ -11,6 +11,7 @@ import os
 
 import pytest
 
+from ansible_collections.xenhost.dom0.plugins.module_utils import systemd_services as services_utils
 from ansible_collections.xenhost.dom0.plugins.modules import systemd_services
 
 SYSTEMCTL = u'''#!/bin/sh
@@ -58,7 +59,7 @@ def host(tmp_path, monkeypatch):
     monkeypatch.setenv('PATH', '%s:%s' % (bin_dir, os.environ['PATH']))
     run_dir = tmp_path / 'run-systemd-system'
     run_dir.mkdir()
-    monkeypatch.setattr(systemd_services, 'SYSTEMD_RUNNING', str(run_dir))
+    monkeypatch.setattr(services_utils, 'RUNNING_DIR', str(run_dir))
 
     class Host(object):
         def set(self, unit, **flags):
@@ -252,3 +253,44 @@ def test_drop_in_that_is_a_link_is_replaced_not_followed(host, system_dir, tmp_p
     assert result['steps'] == ['write %s' % written, 'daemon-reload']
     assert not written.is_symlink() and written.read_text() == '[Unit]\nAfter=xen.service libvirtd.service\n'
     assert target.read_text() == '[Unit]\nAfter=xen.service libvirtd.service\n'
+
+
+# xen_toolstack leaves its systemd_services call out where xen_preflight's xen_facts reading of the services, through
+# the systemd_services_steps filter, says there is nothing to do: the filter and the module must agree.
+@pytest.mark.parametrize('states', [
+    dict(xen=dict(enabled=True, active=True), xendomains=dict(enabled=True, active=True)),
+    dict(xen=dict(enabled=True, active=True), xendomains=dict()),
+    dict(xen=dict(enabled=False, active=True), xendomains=dict(enabled=True, active=False)),
+    dict(xen=dict(enabled=True, active=True), xendomains=dict(masked=True)),
+    dict(xen=dict(enabled=True, active=True)),  # xendomains not installed
+], ids=['as-wanted', 'disabled-stopped', 'one-each', 'masked', 'missing'])
+@pytest.mark.parametrize('state', ['started', ''])  # '': the role's "leave it" before the reboot
+def test_the_planned_filter_on_xen_facts_reading_agrees_with_the_module(host, run_module, states, state):
+    from ansible_collections.xenhost.dom0.plugins.filter.planned import systemd_services_steps
+    from ansible_collections.xenhost.dom0.plugins.modules import xen_facts
+    for name, flags in states.items():
+        host.set(name + '.service', **flags)
+    reading = run_module(xen_facts, services=['xen', 'xendomains'])['services']
+    assert sorted(reading) == ['xen', 'xendomains']
+    planned = systemd_services_steps(reading, ['xen', 'xendomains'], True, state)
+    args = dict(services=['xen', 'xendomains'], enabled=True)
+    if state:
+        args['state'] = state
+    module = run_module(systemd_services, _ansible_check_mode=True, **args)
+    if module.get('failed'):
+        assert planned is None   # the module refuses: the role must call it to say why
+    else:
+        assert planned == module['steps']
+
+
+def test_xen_facts_services_unknown_without_systemd(host, run_module, monkeypatch):
+    from ansible_collections.xenhost.dom0.plugins.modules import xen_facts
+    monkeypatch.setattr(services_utils, 'RUNNING_DIR', str(host.run_dir / 'absent'))
+    assert run_module(xen_facts, services=['xen'])['services'] is None
+    assert host.calls() == []
+
+
+def test_xen_facts_services_unknown_for_a_name_that_is_an_option(host, run_module):
+    from ansible_collections.xenhost.dom0.plugins.modules import xen_facts
+    assert run_module(xen_facts, services=['--now'])['services'] is None
+    assert host.calls() == []

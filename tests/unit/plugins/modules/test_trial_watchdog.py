@@ -12,6 +12,7 @@ import stat
 
 import pytest
 
+from ansible_collections.xenhost.dom0.plugins.module_utils import systemd_services as services_utils
 from ansible_collections.xenhost.dom0.plugins.module_utils.trial_watchdog import installed, plan
 from ansible_collections.xenhost.dom0.plugins.modules import trial_watchdog
 
@@ -77,7 +78,7 @@ esac
     monkeypatch.setenv('PATH', '%s:%s' % (bin_dir, os.environ['PATH']))
     run_dir = tmp_path / 'run-systemd-system'
     run_dir.mkdir()
-    monkeypatch.setattr(trial_watchdog, 'SYSTEMD_RUNNING', str(run_dir))
+    monkeypatch.setattr(services_utils, 'RUNNING_DIR', str(run_dir))
     boot_id = tmp_path / 'boot_id'
     boot_id.write_text(u'6f1d0c7e-3b1a-4f0e-9a57-2a9d1e8c4b21\n')   # as the kernel writes it, with a newline
     monkeypatch.setattr(trial_watchdog, 'BOOT_ID', str(boot_id))

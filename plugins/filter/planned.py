@@ -1,0 +1,101 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, xenhost maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What config_lines, grub2_xen_cfg and systemd_services would change, decided on a reading made earlier in the play.
+
+xen_preflight's xen_facts call reads the files and services those modules change (its files and services options, read
+the way the modules read them). A role whose files or services nothing has touched since (no package changed) decides
+here, with the modules' own functions, whether the module call has anything to do, and leaves it out where it has not:
+each module call costs seconds on a slow dom0. Each filter answers None where the reading cannot tell (not read, a file
+missing or unreadable, a setting the module would refuse): the role then calls the module, which reads for itself.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible.errors import AnsibleFilterError
+from ansible.module_utils.common.text.converters import to_text
+from ansible.module_utils.six import string_types
+
+from ansible_collections.xenhost.dom0.plugins.module_utils import config_lines, grub2_defaults, systemd_services
+from ansible_collections.xenhost.dom0.plugins.module_utils.inputs import hypervisor_options_errors
+
+
+def _reading(value, name):
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise AnsibleFilterError('%s expects xen_facts\' reading (a dict), got %s' % (name, type(value).__name__))
+    return value
+
+
+def _text(reading, path):
+    """The text a module editing lines of path would read, or None where it would not read one."""
+    state = reading.get(path)
+    if not isinstance(state, dict) or not state.get('exists') or not isinstance(state.get('text'), string_types):
+        return None
+    return to_text(state['text'])
+
+
+def config_lines_changes(reading, files):
+    """The paths of files (config_lines' files option) whose lines config_lines would change, or None."""
+    reading = _reading(reading, 'config_lines_changes')
+    if reading is None:
+        return None
+    changed = []
+    for item in files or []:
+        path, lines, insertbefore = item['path'], item['lines'], item.get('insertbefore')
+        text = _text(reading, path)
+        if text is None:
+            return None
+        changes, error = config_lines.changes_of(lines, insertbefore)
+        if error:
+            return None
+        if config_lines.set_lines(text, changes, insertbefore)[0] != text:
+            changed.append(path)
+    return changed
+
+
+def grub2_xen_cfg_changes(reading, path, hypervisor_options, trial=False, proven=False, panic_seconds=0, fallback=True,
+                          fallback_script_path='/etc/grub.d/01_xenhost_fallback', fallback_script=None):
+    """{'changed', 'trial'}: whether grub2_xen_cfg with these options would change xen.cfg or the fallback script, and
+    whether it plans a trial; or None."""
+    reading = _reading(reading, 'grub2_xen_cfg_changes')
+    if reading is None:
+        return None
+    text = _text(reading, path)
+    script = reading.get(fallback_script_path)
+    if text is None or not isinstance(script, dict) or int(panic_seconds) < 0:
+        return None
+    options = list(hypervisor_options)
+    if hypervisor_options_errors(options, owned=False):
+        return None
+    try:
+        planned = grub2_defaults.plan(text, options, bool(trial), bool(proven), int(panic_seconds), bool(fallback))
+        before = to_text(script['text']) if script.get('regular') and script.get('text') is not None else None
+        edit = grub2_defaults.edit(text, planned, (before, script.get('mode') if script.get('regular') else None,
+                                                   bool(script.get('exists')), fallback_script))
+    except (grub2_defaults.SettingError, ValueError):
+        return None
+    return dict(changed=edit['new_text'] != text or edit['script_changed'], trial=planned['trial'])
+
+
+def systemd_services_steps(reading, services, enabled=None, state=None):
+    """The systemctl steps systemd_services would run (no drop-ins, no daemon-reload), or None."""
+    reading = _reading(reading, 'systemd_services_steps')
+    if reading is None:
+        return None
+    wanted, errors = systemd_services.wanted(services, enabled, state or None)
+    if errors:
+        return None
+    steps, errors = systemd_services.plan(wanted, reading)
+    return None if errors else [' '.join(step) for step in steps]
+
+
+class FilterModule(object):
+    def filters(self):
+        return {
+            'config_lines_changes': config_lines_changes,
+            'grub2_xen_cfg_changes': grub2_xen_cfg_changes,
+            'systemd_services_steps': systemd_services_steps,
+        }
