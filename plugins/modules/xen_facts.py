@@ -72,8 +72,8 @@ options:
     version_added: 0.2.0
   files:
     description:
-      - Files to read as M(xenhost.dom0.config_lines), M(xenhost.dom0.grub2_xen_cfg) and M(xenhost.dom0.trial_watchdog)
-        read the files they change, returned as RV(files). Not a fact.
+      - Files to read as M(xenhost.dom0.config_lines) and M(xenhost.dom0.grub2_xen_cfg) read the files they change,
+        returned as RV(files). Not a fact.
       - Read only where O(root) is C(/); at most 1 MiB of each.
     type: list
     elements: path
