@@ -18,6 +18,8 @@ UNIT_MODE = 0o644
 # Where xen_reboot installs them (the module's defaults; xen_facts looks there for trial_watchdog_installed).
 PROGRAM_PATH = '/usr/local/sbin/xenhost-trial-watchdog'
 UNIT_PATH = '/etc/systemd/system/xenhost-trial-watchdog.service'
+# The directories whose listings installed() reads.
+DIRECTORIES = tuple(sorted(set(path.rsplit('/', 1)[0] for path in (PROGRAM_PATH, UNIT_PATH))))
 
 
 def installed(listings):

@@ -241,6 +241,10 @@ def dpkg_owner(lists, path):
     return owners[0] if len(owners) == 1 else None
 
 
+# The blank line that ends a stanza of /var/lib/dpkg/status.
+_STANZA_END = re.compile(r'\n[ \t]*\n')
+
+
 def dpkg_versions(status, packages):
     """{package: version or None} for the named packages in the text of /var/lib/dpkg/status: the version where dpkg
     has the package installed (Status ending in "installed"), None where it has not (absent, removed with only its
@@ -249,7 +253,7 @@ def dpkg_versions(status, packages):
     for match in re.finditer(r'^Package:[ \t]*(\S+)[ \t]*$', status or '', re.M):
         if match.group(1) not in found or found[match.group(1)]:
             continue
-        end = re.compile(r'\n[ \t]*\n').search(status, match.end())
+        end = _STANZA_END.search(status, match.end())
         stanza = status[match.start():end.start() if end else len(status)]
         fields = dict(re.findall(r'^([A-Za-z-]+):[ \t]*(.*)$', stanza, re.M))
         if fields.get('Status', '').endswith(' installed'):

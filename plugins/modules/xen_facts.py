@@ -541,8 +541,7 @@ def gather(module, root):
         'hypervisor_reboot': hypervisor_reboot(root, role, version, info),
         'host_memory_mb': host_memory_mb(role, read_under(root, 'proc/meminfo') if role == 'none' else None, info),
         'trial_watchdog_installed': trial_watchdog.installed(dict(
-            (directory, list_under(root, directory.lstrip('/')))
-            for directory in set(path.rsplit('/', 1)[0] for path in (trial_watchdog.PROGRAM_PATH, trial_watchdog.UNIT_PATH)))),
+            (directory, list_under(root, directory.lstrip('/'))) for directory in trial_watchdog.DIRECTORIES)),
     }
     return facts
 
