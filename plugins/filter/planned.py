@@ -1,10 +1,11 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, xenhost maintainers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What config_lines, grub2_xen_cfg and systemd_services would change, decided on a reading made earlier in the play.
+"""What config_lines, grub2_xen_cfg, systemd_services and grub2_entries would do, decided on a reading made earlier in
+the play.
 
-xen_preflight's xen_facts call reads the files and services those modules change (its files and services options, read
-the way the modules read them). A role whose files or services nothing has touched since (no package changed) decides
+xen_preflight's xen_facts call reads the files, services and GRUB 2 menu those modules change (its files, services and
+grub2_menu options, read the way the modules read them). A role whose files or services nothing has touched since (no package changed) decides
 here, with the modules' own functions, whether the module call has anything to do, and leaves it out where it has not:
 each module call costs seconds on a slow dom0. Each filter answers None where the reading cannot tell (not read, a file
 missing or unreadable, a setting the module would refuse): the role then calls the module, which reads for itself.
@@ -17,7 +18,8 @@ from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_text
 from ansible.module_utils.six import string_types
 
-from ansible_collections.xenhost.dom0.plugins.module_utils import config_lines, grub2_defaults, systemd_services
+from ansible_collections.xenhost.dom0.plugins.module_utils import (
+    config_lines, grub2_cfg, grub2_defaults, grub2_menu, systemd_services)
 from ansible_collections.xenhost.dom0.plugins.module_utils.inputs import hypervisor_options_errors
 
 
@@ -92,10 +94,32 @@ def systemd_services_steps(reading, services, enabled=None, state=None):
     return None if errors else [' '.join(step) for step in steps]
 
 
+def grub2_entries_answer(reading, path, plan=None, sources=None, update_due=False):
+    """What grub2_entries (with an update_command and without a default option) would return where it would neither
+    regenerate the menu nor arm a trial, or None: where it would do either, where the reading is not of this menu and
+    these sources, cannot tell (a read error, a path it did not look at), or where a trial is planned (its grubenv
+    check runs grub-probe on the host)."""
+    reading = _reading(reading, 'grub2_entries_answer')
+    if reading is None or update_due or plan == 'trial' or not path or reading.get('error'):
+        return None
+    if reading.get('path') != path or sorted(reading.get('sources') or {}) != sorted(sources or []):
+        return None
+    try:
+        answer = grub2_menu.answer(reading, plan=plan, update=True)
+    except (KeyError, ValueError, TypeError, grub2_cfg.Grub2ParseError):
+        return None
+    if answer['update_reasons'] or grub2_cfg.arm_commands(answer.get('plan'), answer['grubenv']):
+        return None
+    answer.update(changed=False, updated=False, update_pending=False, armed=[], arm_pending=[],
+                  checksum_before=answer['checksum'])
+    return answer
+
+
 class FilterModule(object):
     def filters(self):
         return {
             'config_lines_changes': config_lines_changes,
             'grub2_xen_cfg_changes': grub2_xen_cfg_changes,
+            'grub2_entries_answer': grub2_entries_answer,
             'systemd_services_steps': systemd_services_steps,
         }

@@ -431,19 +431,35 @@ def check_files(item, root, exists):
     partition: GRUB sees /boot's files at its root).
     """
     hypervisor, kernel, initrds = item.boot_files()
-    wanted = [p for p in [hypervisor, kernel] + list(initrds) if p]
     missing = []
-    for path in wanted:
-        clean = _DEVICE_PREFIX_RE.sub('', path)
-        if '$' in clean:
+    for path in [p for p in [hypervisor, kernel] + list(initrds) if p]:
+        candidates = _candidates(path, root)
+        if candidates is None:
             missing.append(path)        # cannot know what a variable expands to at boot
-            continue
-        candidates = [os.path.join(root, clean.lstrip('/')), os.path.join(root, 'boot', clean.lstrip('/'))]
-        if not any(exists(c) for c in candidates):
+        elif not any(exists(c) for c in candidates):
             missing.append(path)
     if kernel is None:
         missing.append('(no kernel line)')
     return not missing, missing
+
+
+def _candidates(path, root):
+    """The files GRUB's ``path`` may be on this host (root+path, root+/boot+path), or None when it names a variable."""
+    clean = _DEVICE_PREFIX_RE.sub('', path)
+    if '$' in clean:
+        return None
+    return [os.path.join(root, clean.lstrip('/')), os.path.join(root, 'boot', clean.lstrip('/'))]
+
+
+def file_candidates(config, root='/'):
+    """Every path check_files() may ask ``exists`` about for the entries of ``config``, sorted: what a reading of the
+    menu records, so that describe() can run later on that reading instead of on the host."""
+    paths = set()
+    for item in config.entries():
+        hypervisor, kernel, initrds = item.boot_files()
+        for path in [p for p in [hypervisor, kernel] + list(initrds) if p]:
+            paths.update(_candidates(path, root) or [])
+    return sorted(paths)
 
 
 def describe(config, root='/', exists=None, default=None, env=None):

@@ -244,27 +244,35 @@ def select(facts, table=None):
 def entry(platform_id, table=None):
     """A copy of one platform's entry (a caller may change it without changing the table), with what is derived from
     the table's data: bootloader.detect, the probe to run when the roles must find out which bootloader a host has
-    (the platform's probe where it has a choice of bootloaders, else nothing to run); preread, what xen_preflight reads
-    for the later roles (preread())."""
+    (the platform's probe where it has a choice of bootloaders, else nothing to run); grub2.sources, the files
+    update-grub reads that the roles change (grub2_entries' sources); preread, what xen_preflight reads for the later
+    roles (preread())."""
     table = PLATFORMS if table is None else table
     result = copy.deepcopy(table[platform_id])
     bootloader = result['bootloader']
     bootloader['detect'] = list(bootloader['probe']) if len(bootloader['types']) > 1 else []
+    grub2 = result['grub2']
+    grub2['sources'] = [path for path in (grub2['xen_cfg'], grub2['defaults'], grub2['fallback_script']) if path]
     result['preread'] = preread(result)
     return result
 
 
 def preread(platform):
-    """{'files', 'services'}: what xen_preflight's xen_facts call reads for the later roles, so that a role whose files
-    and services are already as it wants them leaves its module call out (plugins/filter/planned.py): the files
-    xen_bootloader's grub2_xen_cfg and xen_toolstack's config_lines change, and the daemons of every toolstack of the
-    platform (systemd_services; read only where systemd runs). Paths the platform does not have ('') are left out."""
+    """{'files', 'services', 'grub2_menu'}: what xen_preflight's xen_facts call reads for the later roles, so that a
+    role whose files, services and menu are already as it wants them leaves its module call out (plugins/filter/
+    planned.py): the files xen_bootloader's grub2_xen_cfg and xen_toolstack's config_lines change, the daemons of every
+    toolstack of the platform (systemd_services; read only where systemd runs), and the GRUB 2 menu with the sources
+    grub2_entries compares it with (None where the platform has no GRUB 2 menu; a host of the platform that boots with
+    another bootloader has no such file, and the reading says so). Paths the platform does not have ('') are left
+    out. platform: an entry() with its grub2.sources."""
     files = [platform['grub2']['xen_cfg'], platform['grub2']['fallback_script'],
              platform['paths']['xl_conf'], platform['paths']['xendomains']]
     services = []
     for names in platform['services'].values():
         services.extend(name for name in names if name not in services)
-    return {'files': [path for path in files if path], 'services': services}
+    menu = platform['grub2']['cfg']
+    return {'files': [path for path in files if path], 'services': services,
+            'grub2_menu': {'path': menu, 'sources': list(platform['grub2']['sources'])} if menu else None}
 
 
 def supported_text(table=None):

@@ -388,29 +388,12 @@ plan:
       elements: str
 '''
 
-import hashlib
 import os
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.xenhost.dom0.plugins.module_utils import grub2_cfg
+from ansible_collections.xenhost.dom0.plugins.module_utils import grub2_cfg, grub2_menu
 
 DEFAULT_PATHS = ('boot/grub/grub.cfg', 'boot/grub2/grub.cfg')
-
-
-def _read_bytes(path):
-    with open(path, 'rb') as handle:
-        return handle.read()
-
-
-def _read(path):
-    return _read_bytes(path).decode('utf-8', 'replace')
-
-
-def _mtime(path):
-    try:
-        return os.stat(path).st_mtime
-    except OSError:
-        return None
 
 
 def _grubenv_unwritable(module, root, grubenv):
@@ -428,41 +411,18 @@ def _grubenv_unwritable(module, root, grubenv):
     return grub2_cfg.grubenv_unwritable_reason(answers[0], answers[1])
 
 
-def _read_menu(module, path, grubenv):
-    """The menu's bytes and its parsed configuration, and grubenv's variables; fails the module when unreadable."""
-    try:
-        menu = _read_bytes(path)
-        config = grub2_cfg.parse(menu.decode('utf-8', 'replace'))
-    except (IOError, OSError) as exc:
-        module.fail_json(msg='cannot read %s: %s' % (path, exc))
-    except grub2_cfg.Grub2ParseError as exc:
-        module.fail_json(msg='cannot parse %s: %s' % (path, exc))
-    return menu, config, _read_env(module, grubenv)
+def _read(module, path, grubenv):
+    """grub2_menu's reading of the menu; fails the module when it cannot be read or parsed."""
+    reading = grub2_menu.read(path, grubenv, module.params['sources'], module.params['root'])
+    if reading['error']:
+        module.fail_json(msg=reading['error'])
+    return reading
 
 
-def _read_env(module, grubenv):
-    """grubenv's variables ({} when it does not exist, as GRUB reads it); fails the module when unreadable."""
-    if not os.path.isfile(grubenv):
-        return {}
-    try:
-        return grub2_cfg.parse_grubenv(_read(grubenv))
-    except (IOError, OSError) as exc:
-        module.fail_json(msg='cannot read %s: %s' % (grubenv, exc))
-
-
-def _facts(module, path, grubenv, unwritable_reason):
-    """What the menu says, with the plan when one was asked for: the menu's bytes and the facts."""
-    root = module.params['root']
-    menu, config, env = _read_menu(module, path, grubenv)
-    default = module.params['default']
-    if default == 'saved':
-        default = '${saved_entry}'
-    facts = grub2_cfg.describe(config, root=root, exists=os.path.isfile, default=default, env=env)
-    if module.params['plan']:
-        facts['plan'] = grub2_cfg.boot_plan(facts, module.params['plan'] == 'trial', next_entry=env.get('next_entry'),
-                                            unwritable_reason=unwritable_reason, menu=path)
-    facts.update(grub2_cfg.env_facts(env))
-    return menu, facts
+def _answer(module, reading, unwritable_reason):
+    """grub2_menu.answer() for this module's options."""
+    return grub2_menu.answer(reading, module.params['default'], module.params['plan'], unwritable_reason,
+                             update=bool(module.params['update_command']), update_due=module.params['update_due'])
 
 
 def _regenerate(module, path, command):
@@ -512,25 +472,23 @@ def main():
     if module.params['plan'] == 'trial':
         reason = _grubenv_unwritable(module, root, grubenv)
 
-    menu, facts = _facts(module, path, grubenv, reason)
-    checksum_before = hashlib.sha1(menu).hexdigest()
-    newer = grub2_cfg.newer_sources(os.stat(path).st_mtime,
-                                    dict((source, _mtime(source)) for source in module.params['sources']))
-    reasons = []
-    if module.params['update_command']:
-        reasons = grub2_cfg.update_reasons(module.params['update_due'], newer,
-                                           facts.get('plan', {}).get('errors', []))
+    reading = _read(module, path, grubenv)
+    facts = _answer(module, reading, reason)
+    checksum_before = facts['checksum']
+    reasons = facts['update_reasons']
     updated = bool(reasons) and not module.check_mode
-    result = dict(changed=bool(reasons) and module.check_mode, update_reasons=reasons, updated=updated,
+    result = dict(changed=bool(reasons) and module.check_mode, updated=updated,
                   update_pending=bool(reasons) and module.check_mode)
     if updated:
-        before = menu
+        before = reading
         _regenerate(module, path, module.params['update_command'])
-        menu, facts = _facts(module, path, grubenv, reason)
-        result['changed'] = menu != before
+        reading = _read(module, path, grubenv)
+        # The new menu's facts; the reasons and the sources' times stay those that made it regenerate.
+        facts.update((key, value) for key, value in _answer(module, reading, reason).items()
+                     if key not in ('update_reasons', 'newer_sources'))
+        result['changed'] = reading['checksum'] != before['checksum']
         if module._diff and result['changed']:
-            result['diff'] = dict(before=before.decode('utf-8', 'replace'), after=menu.decode('utf-8', 'replace'),
-                                  before_header=path, after_header=path)
+            result['diff'] = dict(before=before['text'], after=reading['text'], before_header=path, after_header=path)
     # Arming reads the plan of the menu as it is now; in check mode a pending regeneration leaves the old menu's plan.
     commands = grub2_cfg.arm_commands(facts.get('plan'), grubenv, module.params['reboot_command'],
                                       module.params['editenv_command'])
@@ -539,17 +497,13 @@ def main():
         result['changed'] = True
         if not module.check_mode:
             _arm(module, commands)
-            facts.update(grub2_cfg.env_facts(_read_env(module, grubenv)))
+            env_text, error = grub2_menu.read_env(grubenv)
+            if error:
+                module.fail_json(msg=error)
+            facts.update(grub2_cfg.env_facts(grub2_cfg.parse_grubenv(env_text) if env_text is not None else {}))
             result['armed'] = commands
     facts.update(result)
-    module.exit_json(
-        path=path,
-        checksum=hashlib.sha1(menu).hexdigest(),
-        checksum_before=checksum_before,
-        newer_sources=newer,
-        grubenv=grubenv,
-        **facts
-    )
+    module.exit_json(checksum_before=checksum_before, **facts)
 
 
 if __name__ == '__main__':

@@ -32,9 +32,9 @@ description:
   - With O(bootloader_probe) it also runs that command and returns what it printed as RV(bootloader_probe), in the same
     module call.
   - With O(packages) it also returns which of those packages dpkg has installed, as RV(packages), in the same module call.
-  - With O(files) and O(services) it also reads those files and systemd services as the modules that change them read
-    them, as RV(files) and RV(services), in the same module call - the roles decide on that reading whether such a
-    module has anything to do, and leave its call out where it has not.
+  - With O(files), O(services) and O(grub2_menu) it also reads those files, systemd services and GRUB 2 menu as the
+    modules that change them read them, as RV(files), RV(services) and RV(grub2_menu), in the same module call - the
+    roles decide on that reading whether such a module has anything to do, and leave its call out where it has not.
 options:
   cpu_virt:
     description:
@@ -87,6 +87,30 @@ options:
     type: list
     elements: str
     default: []
+    version_added: 0.2.0
+  grub2_menu:
+    description:
+      - A GRUB 2 menu to read as M(xenhost.dom0.grub2_entries) reads it (the menu, C(grubenv), the modification times
+        of O(grub2_menu.sources), whether each file its entries name exists), returned as RV(grub2_menu). Not a fact.
+      - Read only where O(root) is C(/).
+    type: dict
+    suboptions:
+      path:
+        description: The menu, for example C(/boot/grub/grub.cfg).
+        type: path
+        required: true
+      grubenv:
+        description: GRUB's environment block; C(grubenv) beside O(grub2_menu.path) when not given.
+        type: path
+      sources:
+        description: The files C(update-grub) reads, as M(xenhost.dom0.grub2_entries)' O(xenhost.dom0.grub2_entries#module:sources).
+        type: list
+        elements: path
+        default: []
+      root:
+        description: Where the entries' files are looked for, as M(xenhost.dom0.grub2_entries)' O(xenhost.dom0.grub2_entries#module:root).
+        type: path
+        default: /
     version_added: 0.2.0
 author:
   - xenhost maintainers (@xenhost)
@@ -185,6 +209,29 @@ services:
   returned: when O(services) is given
   type: dict
   sample: {xen: {load: loaded, active: active, enabled: true, enabled_word: generated}}
+  version_added: 0.2.0
+grub2_menu:
+  description:
+    - The menu of O(grub2_menu) - C(path), C(grubenv), C(root); C(text) (the menu, bytes that are not UTF-8 replaced),
+      C(checksum) (SHA-1 of its bytes), C(mtime); C(env_text) (C(grubenv)'s text, null where it is not a file);
+      C(sources) (each source's modification time, null where it is missing); C(files) (for every path the entries'
+      hypervisor, kernel and initrd lines may name, under C(root) and under C(root)/boot, whether it is a file).
+    - Where it cannot be read or parsed, only C(path), C(grubenv), C(root) and C(error) (why) are set.
+      C(error) is null otherwise.
+    - Null as a whole where O(root) is not C(/).
+  returned: when O(grub2_menu) is given
+  type: dict
+  sample:
+    path: /boot/grub/grub.cfg
+    grubenv: /boot/grub/grubenv
+    root: /
+    error: null
+    text: "set default=\"0\"\n..."
+    checksum: 2aae6c35c94fcfb415dbe95f408b9ce91ee846ed
+    mtime: 1764547200.25
+    env_text: "# GRUB Environment Block\n#####..."
+    sources: {/etc/default/grub: 1764540000.0}
+    files: {/boot/vmlinuz-6.1.0-28-amd64: true, /boot/boot/vmlinuz-6.1.0-28-amd64: false}
   version_added: 0.2.0
 ansible_facts:
   description: Facts to add to ansible_facts.
@@ -365,7 +412,8 @@ from ansible_collections.xenhost.dom0.plugins.module_utils.cpu_virt import gathe
 from ansible_collections.xenhost.dom0.plugins.module_utils.root_facts import (
     ROOT_ARGUMENT_SPEC, checked_root, is_live_root, list_under, read_bytes_under, read_under,
 )
-from ansible_collections.xenhost.dom0.plugins.module_utils import systemd_services, text_file, trial_watchdog, xen_image
+from ansible_collections.xenhost.dom0.plugins.module_utils import (
+    grub2_menu, systemd_services, text_file, trial_watchdog, xen_image)
 from ansible_collections.xenhost.dom0.plugins.module_utils.xen_text import (
     choose_toolstack, guest_type, host_memory_mb, kernel_config_dom0, parse_capabilities,
     parse_xen_info, parse_xen_list, release_sort_key, running_process,
@@ -551,7 +599,12 @@ ARGUMENT_SPEC = dict(ROOT_ARGUMENT_SPEC, cpu_virt=dict(type='bool', default=Fals
                      bootloader_probe=dict(type='list', elements='str', default=[]),
                      packages=dict(type='list', elements='str', default=[]),
                      files=dict(type='list', elements='path', default=[]),
-                     services=dict(type='list', elements='str', default=[]))
+                     services=dict(type='list', elements='str', default=[]),
+                     grub2_menu=dict(type='dict', options=dict(
+                         path=dict(type='path', required=True),
+                         grubenv=dict(type='path'),
+                         sources=dict(type='list', elements='path', default=[]),
+                         root=dict(type='path', default='/'))))
 
 
 def run_probe(module, argv):
@@ -585,6 +638,14 @@ def read_services(module, root, names):
     return seen
 
 
+def read_grub2_menu(root, options):
+    """grub2_menu.read()'s reading of the menu options name, on a live root; None elsewhere."""
+    if not is_live_root(root):
+        return None
+    grubenv = options['grubenv'] or os.path.join(os.path.dirname(options['path']), 'grubenv')
+    return grub2_menu.read(options['path'], grubenv, options['sources'], options['root'])
+
+
 def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     root = checked_root(module, ('proc', 'sys', 'boot'))
@@ -598,6 +659,8 @@ def main():
         result['files'] = read_files(root, module.params['files'])
     if module.params['services']:
         result['services'] = read_services(module, root, module.params['services'])
+    if module.params['grub2_menu']:
+        result['grub2_menu'] = read_grub2_menu(root, module.params['grub2_menu'])
     module.exit_json(**result)
 
 

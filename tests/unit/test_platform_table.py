@@ -81,15 +81,25 @@ def test_entry_is_consistent(platform_id):
     assert entry['paths']['shutdown'].startswith('/')
 
 
-@pytest.mark.parametrize('platform_id, files, services', [
+DEBIAN_GRUB2_SOURCES = ['/etc/default/grub.d/xen.cfg', '/etc/default/grub', '/etc/grub.d/01_xenhost_fallback']
+
+
+@pytest.mark.parametrize('platform_id, files, services, menu', [
     ('Debian-12', ['/etc/default/grub.d/xen.cfg', '/etc/grub.d/01_xenhost_fallback', '/etc/xen/xl.conf',
-                   '/etc/default/xendomains'], ['xen', 'xendomains']),
-    ('RedHat-5', ['/etc/sysconfig/xendomains'], ['xend', 'xendomains']),
+                   '/etc/default/xendomains'], ['xen', 'xendomains'],
+     {'path': '/boot/grub/grub.cfg', 'sources': DEBIAN_GRUB2_SOURCES}),
+    ('RedHat-5', ['/etc/sysconfig/xendomains'], ['xend', 'xendomains'], None),
 ])
-def test_preread_is_what_the_later_roles_set(platform_id, files, services):
-    """xen_preflight reads these for xen_bootloader's grub2_xen_cfg and xen_toolstack's config_lines and
-    systemd_services; a path the platform does not have ('') is not read."""
-    assert platforms.entry(platform_id)['preread'] == {'files': files, 'services': services}
+def test_preread_is_what_the_later_roles_set(platform_id, files, services, menu):
+    """xen_preflight reads these for xen_bootloader's grub2_xen_cfg and grub2_entries and xen_toolstack's config_lines
+    and systemd_services; a path the platform does not have ('') is not read, nor a menu it does not have."""
+    assert platforms.entry(platform_id)['preread'] == {'files': files, 'services': services, 'grub2_menu': menu}
+
+
+@pytest.mark.parametrize('platform_id, sources', [('Debian-12', DEBIAN_GRUB2_SOURCES), ('Debian-13', DEBIAN_GRUB2_SOURCES),
+                                                  ('RedHat-5', [])])
+def test_grub2_sources_are_the_files_the_roles_change_that_update_grub_reads(platform_id, sources):
+    assert platforms.entry(platform_id)['grub2']['sources'] == sources
 
 
 def test_xm_before_xen_45():

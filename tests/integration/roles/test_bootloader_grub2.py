@@ -487,6 +487,41 @@ def test_grub2_xen_cfg_left_out_only_where_the_preflight_reading_shows_nothing_t
     assert rc == 0 and _task_result(out, SET_XEN_CFG_TASK) == 'ok', out
 
 
+MENU_TASK = 'Regenerate the GRUB menu where it is out of date, read it, and arm a trial boot on it'
+
+
+def test_grub2_entries_left_out_only_where_the_preflight_reading_shows_nothing_to_do(playbook_dir, tmp_path):
+    script = _trial_host(tmp_path)
+    args = ('-e', '{"xen_bootloader_dom0_mem": "1024M"}')
+    rc, out = _run(playbook_dir, tmp_path, script, *args)     # Xen the permanent default, no trial
+    assert rc == 0 and _update_runs(tmp_path) == 1, out     # xen.cfg changed: update-grub ran
+    menu = tmp_path / 'boot' / 'grub' / 'grub.cfg'
+    before = (menu.read_text(), os.stat(str(menu)).st_mtime)
+    # Converged: the reading (as xen_preflight's) gives grub2_entries' answer, so neither module is called, and the
+    # role reports the boot default from that answer.
+    rc, out = _run(playbook_dir, tmp_path, script, *args, '-e', 'preread=true')
+    assert rc == 0, out
+    assert _task_result(out, SET_XEN_CFG_TASK) == 'skipping' and _task_result(out, MENU_TASK) == 'skipping', out
+    assert 'Boot default: Debian GNU/Linux, with Xen hypervisor' in out
+    assert 'boot configuration changed: False' in out
+    assert re.search(r'changed=0\s+unreachable=0\s+failed=0', out), out
+    assert (menu.read_text(), os.stat(str(menu)).st_mtime) == before and _update_runs(tmp_path) == 1
+    # /etc/default/grub written since the menu was generated: the reading shows it, the module runs update-grub.
+    later = before[1] + 60
+    os.utime(str(tmp_path / 'grub'), (later, later))
+    rc, out = _run(playbook_dir, tmp_path, script, *args, '-e', 'preread=true')
+    assert rc == 0 and _task_result(out, MENU_TASK) == 'ok' and _update_runs(tmp_path) == 2, out
+    # The Xen kernel removed by hand: the default entry names a missing file; the module is called and stops the play.
+    (tmp_path / 'boot' / 'vmlinuz-6.1.0-28-amd64').unlink()
+    rc, out = _run(playbook_dir, tmp_path, script, *args, '-e', 'preread=true')
+    assert rc != 0 and _task_result(out, MENU_TASK) == 'ok', out
+    assert 'names files that do not exist: /boot/vmlinuz-6.1.0-28-amd64' in out, out
+    (tmp_path / 'boot' / 'vmlinuz-6.1.0-28-amd64').write_text('x')
+    # A package changed in this run: the reading is not trusted.
+    rc, out = _run(playbook_dir, tmp_path, script, *args, '-e', 'preread=true', '-e', 'xen_packages_changed=true')
+    assert rc == 0 and _task_result(out, MENU_TASK) == 'ok', out
+
+
 def test_a_second_pass_in_the_same_play_does_not_decide_on_the_reading_the_first_made_stale(playbook_dir, tmp_path):
     script = _trial_host(tmp_path)
     rc, out = _run(playbook_dir, tmp_path, script, trial=True)   # the role's default panic timeout, 10 s
@@ -500,4 +535,7 @@ def test_a_second_pass_in_the_same_play_does_not_decide_on_the_reading_the_first
     assert rc == 0, out
     results = re.findall(r'TASK \[[^\]]*%s\] \*+\n(\w+):' % re.escape(SET_XEN_CFG_TASK), out)
     assert results == ['changed', 'changed'], out
+    # Each pass reads the menu for itself: the first pass's grub2_xen_cfg call makes the reading of the menu stale too.
+    results = re.findall(r'TASK \[[^\]]*%s\] \*+\n(\w+):' % re.escape(MENU_TASK), out)
+    assert results == ['ok', 'ok'] and _update_runs(tmp_path) == 3, out
     assert panic_line in cfg.read_text()

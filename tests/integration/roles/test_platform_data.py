@@ -254,3 +254,13 @@ def test_watchdog_removal_left_out_only_on_a_fresh_reading_without_it(installed,
         extra['xen_preflight_platform'] = 'Debian-12'
     v = role_vars('xen_reboot', 'Debian-12', **extra)
     assert render(v, '{{ __xen_reboot_watchdog_absent | bool }}') is absent
+
+
+@pytest.mark.parametrize('platform', ['Debian-12', 'Debian-13'])
+def test_the_menu_xen_preflight_reads_is_the_one_xen_bootloader_reads(platform):
+    """grub2_entries_answer trusts xen_preflight's reading only for the menu and sources xen_bootloader passes
+    grub2_entries: the platform's preread must name exactly those, or every run would call the module."""
+    v = role_vars('xen_bootloader', platform, xen_bootloader_grub2_cfg_path='')
+    preread = platforms.entry(platform)['preread']['grub2_menu']
+    assert render(v, '{{ __xen_bootloader_grub2_menu }}') == preread['path']
+    assert render(v, '{{ __xen_bootloader_grub2_sources }}') == preread['sources']

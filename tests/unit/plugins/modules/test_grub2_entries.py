@@ -244,3 +244,77 @@ def test_a_failing_arm_command_fails_the_module_naming_what_was_armed(run_module
     assert result['failed'] is True and 'rc 1' in result['msg'] and 'not armed' in result['msg']
     assert 'cannot write' in result['stderr']
     assert result['armed'] == [editenv + [str(root / 'boot' / 'grub' / 'grubenv'), 'set', 'xenhost_trial_fallback=0']]
+
+
+# xen_bootloader leaves its grub2_entries call out where xen_preflight's xen_facts reading of the menu, through the
+# grub2_entries_answer filter, says the module would do nothing: then the filter's answer stands for the module's, so
+# the two must agree whole, and the filter must say None wherever the module would act.
+def _answer_state(root, tmp_path, state):
+    menu = root / 'boot' / 'grub' / 'grub.cfg'
+    env = root / 'boot' / 'grub' / 'grubenv'
+    if state == 'grubenv':
+        text = '# GRUB Environment Block\nsaved_entry=3>0>2\nnext_entry=%s\n' % XEN_ID
+        env.write_text(text + '#' * (1024 - len(text)))
+    elif state == 'stale':
+        return [_stale(root)]
+    elif state == 'default-not-xen':
+        _trial_root(root)
+    elif state == 'file-missing':
+        (root / 'boot' / 'initrd.img-6.1.0-28-amd64').unlink()
+    elif state == 'menu-link':
+        (tmp_path / 'real.cfg').write_bytes(menu.read_bytes())
+        menu.unlink()
+        menu.symlink_to(tmp_path / 'real.cfg')
+    elif state == 'not-utf8':
+        menu.write_bytes(menu.read_bytes().replace(b'with Xen hypervisor', b'with Xen hyp\xe9rvisor'))
+    old = os.stat(str(menu)).st_mtime - 100
+    source = root / 'defaults'
+    source.write_text(u'GRUB_DEFAULT=0\n')
+    os.utime(str(source), (old, old))
+    return [str(source), str(root / 'missing-source')]
+
+
+@pytest.mark.parametrize('state', ['converged', 'grubenv', 'menu-link', 'not-utf8', 'stale', 'default-not-xen',
+                                   'file-missing'])
+@pytest.mark.parametrize('plan', ['permanent', None])
+def test_the_planned_filter_on_xen_facts_reading_agrees_with_the_module(run_module, debian_root, tmp_path, state, plan):
+    from ansible_collections.xenhost.dom0.plugins.filter.planned import grub2_entries_answer
+    from ansible_collections.xenhost.dom0.plugins.modules import xen_facts
+    sources = _answer_state(debian_root, tmp_path, state)
+    path = str(debian_root / 'boot' / 'grub' / 'grub.cfg')
+    reading = run_module(xen_facts, grub2_menu=dict(path=path, sources=sources, root=str(debian_root)))['grub2_menu']
+    answer = grub2_entries_answer(reading, path, plan, sources)
+    command = _stand_in_update_grub(tmp_path, 'touch %s' % path)
+    result = run_module(grub2_entries, root=str(debian_root), path=path, sources=sources, update_command=[command],
+                        **(dict(plan=plan) if plan else {}))
+    assert not result.get('failed'), result
+    # A stale menu is regenerated; so is one that does not fit a plan (without one, nothing is checked against it).
+    if state == 'stale' or (plan and state in ('default-not-xen', 'file-missing')):
+        # The module regenerates the menu: the filter cannot stand for it.
+        assert answer is None and result['updated'] is True and _runs(tmp_path) == 1
+        return
+    # AnsibleModule.exit_json adds the invocation, and the path's stat (add_path_info) to any result with a 'path'.
+    for key in ('invocation', 'uid', 'gid', 'owner', 'group', 'mode', 'size', 'state'):
+        result.pop(key)
+    assert answer == result and result['updated'] is False and _runs(tmp_path) == 0
+
+
+def test_the_planned_filter_says_none_where_the_reading_cannot_stand_for_the_module(run_module, debian_root):
+    from ansible_collections.xenhost.dom0.plugins.filter.planned import grub2_entries_answer
+    from ansible_collections.xenhost.dom0.plugins.modules import xen_facts
+    path = str(debian_root / 'boot' / 'grub' / 'grub.cfg')
+    reading = run_module(xen_facts, grub2_menu=dict(path=path, root=str(debian_root)))['grub2_menu']
+    assert grub2_entries_answer(reading, path, 'permanent', []) is not None
+    assert grub2_entries_answer(None, path, 'permanent', []) is None                   # not read
+    assert grub2_entries_answer(reading, path, 'trial', []) is None                    # grub-probe on the host
+    assert grub2_entries_answer(reading, path, 'permanent', [], update_due=True) is None
+    assert grub2_entries_answer(reading, path + '.other', 'permanent', []) is None     # another menu
+    assert grub2_entries_answer(reading, path, 'permanent', ['/etc/default/grub']) is None   # other sources
+    files = dict(reading['files'])
+    files.pop(str(debian_root / 'boot' / 'vmlinuz-6.1.0-28-amd64'))
+    assert grub2_entries_answer(dict(reading, files=files), path, 'permanent', []) is None   # a file not looked at
+    missing = run_module(xen_facts, grub2_menu=dict(path=path + '.gone'))['grub2_menu']
+    assert missing['error'] == '%s.gone does not exist or is not a file' % path
+    assert grub2_entries_answer(missing, path + '.gone', 'permanent', []) is None
+    # xen_facts reads another machine's files (root not /) for none of its reading options.
+    assert run_module(xen_facts, root=str(debian_root), grub2_menu=dict(path=path)).get('grub2_menu', 'x') is None
