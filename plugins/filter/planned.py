@@ -1,14 +1,15 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, xenhost maintainers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What config_lines, grub2_xen_cfg, systemd_services and grub2_entries would do, decided on a reading made earlier in
-the play.
+"""What config_lines, grub2_xen_cfg, systemd_services, grub2_entries and a package transaction would do, decided on a
+reading made earlier in the play.
 
-xen_preflight's xen_facts call reads the files, services and GRUB 2 menu those modules change (its files, services and
-grub2_menu options, read the way the modules read them). A role whose files or services nothing has touched since (no package changed) decides
-here, with the modules' own functions, whether the module call has anything to do, and leaves it out where it has not:
-each module call costs seconds on a slow dom0. Each filter answers None where the reading cannot tell (not read, a file
-missing or unreadable, a setting the module would refuse): the role then calls the module, which reads for itself.
+xen_preflight's xen_facts call reads the packages, files, services and GRUB 2 menu those modules change (its packages,
+files, services and grub2_menu options, read the way the modules read them). A role whose packages, files or services
+nothing has touched since (no package changed) decides here, with the modules' own functions, whether the module call
+has anything to do, and leaves it out where it has not: each module call costs seconds on a slow dom0. Each filter
+answers None where the reading cannot tell (not read, a file missing or unreadable, a setting the module would
+refuse): the role then calls the module, which reads for itself.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -19,7 +20,7 @@ from ansible.module_utils.common.text.converters import to_text
 from ansible.module_utils.six import string_types
 
 from ansible_collections.xenhost.dom0.plugins.module_utils import (
-    config_lines, grub2_cfg, grub2_defaults, grub2_menu, systemd_services)
+    config_lines, grub2_cfg, grub2_defaults, grub2_menu, systemd_services, text_file)
 from ansible_collections.xenhost.dom0.plugins.module_utils.inputs import hypervisor_options_errors
 
 
@@ -82,15 +83,25 @@ def grub2_xen_cfg_changes(reading, path, hypervisor_options, trial=False, proven
     return dict(changed=edit['new_text'] != text or edit['script_changed'], trial=planned['trial'])
 
 
-def systemd_services_steps(reading, services, enabled=None, state=None):
-    """The systemctl steps systemd_services would run (no drop-ins, no daemon-reload), or None."""
+def systemd_services_steps(reading, services, enabled=None, state=None, drop_ins=None, files=None):
+    """The steps systemd_services would run (its RV steps: a drop-in it writes, daemon-reload, systemctl commands), or
+    None. drop_ins: its drop_ins option; files: xen_facts' reading of their paths (the files option)."""
     reading = _reading(reading, 'systemd_services_steps')
     if reading is None:
         return None
     wanted, errors = systemd_services.wanted(services, enabled, state or None)
-    if errors:
+    items, drop_in_errors = systemd_services.drop_ins(drop_ins)
+    if errors or drop_in_errors:
         return None
-    steps, errors = systemd_services.plan(wanted, reading)
+    writes = []
+    for item in items:
+        path = systemd_services.drop_in_path(systemd_services.SYSTEM_DIR, item['service'], item['name'])
+        found = (_reading(files, 'systemd_services_steps') or {}).get(path)
+        if not isinstance(found, dict):
+            return None
+        if not text_file.matches_installed(found, item['content'], systemd_services.DROP_IN_MODE):
+            writes.append(path)
+    steps, errors = systemd_services.plan(wanted, reading, writes=writes)
     return None if errors else [' '.join(step) for step in steps]
 
 
@@ -115,11 +126,23 @@ def grub2_entries_answer(reading, path, plan=None, sources=None, update_due=Fals
     return answer
 
 
+def packages_missing(reading, names):
+    """The names that xen_facts' packages reading (name -> installed version or None) does not show installed, in the
+    order given; None where there is no reading (not read, no dpkg). A name it did not look up counts as missing."""
+    if reading is None:
+        return None
+    if not isinstance(reading, dict):
+        raise AnsibleFilterError('packages_missing expects xen_facts\' packages reading (a dict), got %s'
+                                 % type(reading).__name__)
+    return [name for name in names or [] if not reading.get(name)]
+
+
 class FilterModule(object):
     def filters(self):
         return {
             'config_lines_changes': config_lines_changes,
             'grub2_xen_cfg_changes': grub2_xen_cfg_changes,
             'grub2_entries_answer': grub2_entries_answer,
+            'packages_missing': packages_missing,
             'systemd_services_steps': systemd_services_steps,
         }

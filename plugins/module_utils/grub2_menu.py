@@ -37,6 +37,11 @@ def read_env(grubenv):
         return None, 'cannot read %s: %s' % (grubenv, exc)
 
 
+def env_vars(env_text):
+    """grubenv's variables from read_env()'s text: none where it is not a file, as GRUB reads none then."""
+    return grub2_cfg.parse_grubenv(env_text) if env_text is not None else {}
+
+
 def read(path, grubenv, sources=(), root='/'):
     """The menu at ``path`` as grub2_entries reads it, as plain data.
 
@@ -88,7 +93,7 @@ def answer(reading, default=None, plan=None, unwritable_reason=None, update=Fals
     if reading.get('error'):
         raise ValueError(reading['error'])
     config = grub2_cfg.parse(reading['text'])
-    env = grub2_cfg.parse_grubenv(reading['env_text']) if reading['env_text'] is not None else {}
+    env = env_vars(reading['env_text'])
     facts = grub2_cfg.describe(config, root=reading['root'], exists=_exists(reading['files']),
                                default='${saved_entry}' if default == 'saved' else default, env=env)
     if plan:

@@ -8,8 +8,9 @@ Every role reads the entry chosen for a host from the fact ``ansible_facts.xenho
 import this module. Adding a platform is one entry here (plus its VM scenario): ``tests/unit/test_platform_table.py``
 adds a fake Debian 14 and checks that every role finds what it reads.
 
-Data that only one role uses and that is the same for a whole family stays in that role, keyed by ``family``
-(for example xen_virt_manager's libvirtd settings); data keyed by toolstack stays in xen_toolstack.
+Data that only one role uses and that is the same for a whole family stays in that role, keyed by ``family``;
+data keyed by toolstack stays in xen_toolstack. (xen_virt_manager's libvirt settings moved here when xen_preflight
+began to read its files and services too.)
 Pure data and pure functions: no I/O, importable by modules, action plugins, filters and tests.
 """
 
@@ -19,6 +20,7 @@ __metaclass__ = type
 
 import copy
 
+from ansible_collections.xenhost.dom0.plugins.module_utils import systemd_services
 from ansible_collections.xenhost.dom0.plugins.module_utils.xen_text import toolstack_of
 
 # Check ids a platform can make fatal (xen_preflight), besides the OS edition's architecture: cpu_virt_facts' and
@@ -116,6 +118,31 @@ def _debian(release, xen):
         # The daemons of each toolstack this platform ships. Debian's come from /etc/init.d/xen (xenstored,
         # xenconsoled), which systemd runs as xen.service; there is no xencommons.service.
         'services': {'xl': ['xen', 'xendomains']},
+        # xen_virt_manager's libvirt (xen_preflight reads these files and services for it; plugins/filter/planned.py).
+        'libvirt': {
+            'service': 'libvirtd',
+            # Debian runs libvirtd with --timeout 120: it exits when idle and relies on socket activation. libvirt owns
+            # guest autostart here (xendomains is disabled), so keep the daemon running: no idle timeout.
+            'daemon_settings': {'path': '/etc/default/libvirtd', 'regexp': '^#?LIBVIRTD_ARGS=', 'line': 'LIBVIRTD_ARGS=""'},
+            # libvirtd.service declares Conflicts=xendomains.service: libvirt autostarts the guests itself. Stopped and
+            # disabled before libvirtd starts.
+            'conflicting_services': [{'name': 'xendomains', 'enabled': False, 'state': 'stopped'}],
+            # With xendomains off, libvirt-guests (libvirt-clients) is what stops the running guests when dom0 goes
+            # down (and can resume them at boot); libvirtd itself starts the guests marked autostart. Its Debian
+            # defaults would suspend them (managed save): the role gives it xen_toolstack's xendomains policy instead,
+            # for Xen's URI.
+            'guests': {
+                'service': 'libvirt-guests',
+                'path': '/etc/default/libvirt-guests',
+                'uri': 'xen:///system',
+                # Its unit is ordered after libvirtd's sockets only, and libvirtd after xencommons.service, which
+                # Debian does not have (its xenstored and xenconsoled are xen.service): at shutdown, systemd could stop
+                # xenstored while the guests are still shutting down. Stopped before both (a drop-in of this name), it
+                # shuts them down while Xen's daemons run.
+                'after': ['xen.service', 'libvirtd.service'],
+                'order_drop_in': 'xenhost-order.conf',
+            },
+        },
         'paths': {
             'xendomains': '/etc/default/xendomains',
             'xl_conf': '/etc/xen/xl.conf',
@@ -198,6 +225,9 @@ PLATFORMS = {
         'trial_watchdog': '',
         # The xm toolstack talks to the xend daemon. Enabled with chkconfig.
         'services': {'xm': ['xend', 'xendomains']},
+        # A SysV libvirtd that stays up on its own: nothing to set. libvirt 0.x talks to xend and leaves guest autostart
+        # to xendomains: nothing conflicts, and there is no libvirt-guests.
+        'libvirt': {'service': 'libvirtd', 'daemon_settings': {}, 'conflicting_services': [], 'guests': {}},
         'paths': {
             'xendomains': '/etc/sysconfig/xendomains',
             'xl_conf': '',
@@ -253,26 +283,36 @@ def entry(platform_id, table=None):
     bootloader['detect'] = list(bootloader['probe']) if len(bootloader['types']) > 1 else []
     grub2 = result['grub2']
     grub2['sources'] = [path for path in (grub2['xen_cfg'], grub2['defaults'], grub2['fallback_script']) if path]
+    guests = result['libvirt']['guests']
+    if guests.get('after'):
+        guests['order_drop_in_path'] = systemd_services.drop_in_path(systemd_services.SYSTEM_DIR, guests['service'],
+                                                                     guests['order_drop_in'])
     result['preread'] = preread(result)
     return result
 
 
 def preread(platform):
-    """{'files', 'services', 'grub2_menu'}: what xen_preflight's xen_facts call reads for the later roles, so that a
-    role whose files, services and menu are already as it wants them leaves its module call out (plugins/filter/
-    planned.py): the files xen_bootloader's grub2_xen_cfg and xen_toolstack's config_lines change, the daemons of every
+    """{'files', 'services', 'grub2_menu', 'virt_manager'}: what xen_preflight's xen_facts call reads for the later
+    roles, so that a role whose files, services and menu are already as it wants them leaves its module call out
+    (plugins/filter/planned.py): the files xen_bootloader's grub2_xen_cfg and xen_toolstack's config_lines change, the daemons of every
     toolstack of the platform (systemd_services; read only where systemd runs), and the GRUB 2 menu with the sources
     grub2_entries compares it with (None where the platform has no GRUB 2 menu; a host of the platform that boots with
-    another bootloader has no such file, and the reading says so). Paths the platform does not have ('') are left
-    out. platform: an entry() with its grub2.sources."""
+    another bootloader has no such file, and the reading says so). virt_manager: the files and services
+    xen_virt_manager sets, read only in a play that runs it (each service's is-enabled costs a process in the host).
+    Paths the platform does not have ('') are left out. platform: an entry() with its grub2.sources."""
     files = [platform['grub2']['xen_cfg'], platform['grub2']['fallback_script'],
              platform['paths']['xl_conf'], platform['paths']['xendomains']]
     services = []
     for names in platform['services'].values():
         services.extend(name for name in names if name not in services)
+    libvirt = platform['libvirt']
+    virt_files = [libvirt['daemon_settings'].get('path', ''), libvirt['guests'].get('path', ''),
+                  libvirt['guests'].get('order_drop_in_path', '')]
+    virt_services = [name for name in (libvirt['service'], libvirt['guests'].get('service')) if name]
     menu = platform['grub2']['cfg']
     return {'files': [path for path in files if path], 'services': services,
-            'grub2_menu': {'path': menu, 'sources': list(platform['grub2']['sources'])} if menu else None}
+            'grub2_menu': {'path': menu, 'sources': list(platform['grub2']['sources'])} if menu else None,
+            'virt_manager': {'files': [path for path in virt_files if path], 'services': virt_services}}
 
 
 def supported_text(table=None):

@@ -19,6 +19,9 @@ from ansible.module_utils.six import string_types
 STATES = ('started', 'stopped', 'restarted')
 # Present while systemd is the running init system (what sd_booted() checks).
 RUNNING_DIR = '/run/systemd/system'
+# Where the module writes drop-ins (SYSTEM_DIR/UNIT.d/NAME.conf), and the most of one it reads.
+SYSTEM_DIR = '/etc/systemd/system'
+DROP_IN_MAX_BYTES = 256 * 1024
 # ActiveState values of a service that is up or on its way up: "started" has nothing to do (Ansible's rule).
 RUNNING = ('active', 'activating', 'reloading')
 DROP_IN_MODE = 0o644

@@ -99,14 +99,15 @@ def read_installed(path, limit):
 
 
 def read_state(path, limit):
-    """{'exists', 'regular', 'mode', 'text', 'error'} of path, read both ways the modules read their files.
+    """{'exists', 'regular', 'mode', 'uid', 'gid', 'text', 'error'} of path, read both ways the modules read their files.
 
-    exists: something is there (a dangling link too). regular, mode: path itself (not followed) is a regular file, and
-    its mode bits (else None), as read_installed() sees a file installed whole. text: the file path resolves to, read
+    exists: something is there (a dangling link too). regular, mode, uid, gid: path itself (not followed) is a regular
+    file, and its mode bits and owner (else None), as read_installed() and installed_as() see a file installed whole
+    (matches_installed() decides on them). text: the file path resolves to, read
     as the modules read a file they edit lines of (realpath, then try_read), or None with the reason in error.
     For a reading made early in a play that later tasks decide on (xen_facts' files option).
     """
-    state = dict(exists=False, regular=False, mode=None, text=None, error=None)
+    state = dict(exists=False, regular=False, mode=None, uid=None, gid=None, text=None, error=None)
     try:
         info = os.lstat(path)
     except (OSError, ValueError) as exc:
@@ -114,7 +115,7 @@ def read_state(path, limit):
         return state
     state['exists'] = True
     if stat.S_ISREG(info.st_mode):
-        state.update(regular=True, mode=stat.S_IMODE(info.st_mode))
+        state.update(regular=True, mode=stat.S_IMODE(info.st_mode), uid=info.st_uid, gid=info.st_gid)
     try:
         target = os.path.realpath(path)
     except ValueError as exc:
@@ -136,9 +137,18 @@ def installed_as(path, text, mode, limit):
     """(the text found or None, whether path is what install(module, path, text, mode) leaves): a regular file, not
     followed through a link, holding text, with mode, owned by root:root. One lstat for all of it."""
     info, found = _lstat_text(path, limit)
-    same = (info is not None and found == text and stat.S_IMODE(info.st_mode) == mode
-            and info.st_uid == 0 and info.st_gid == 0)
-    return found, same
+    if info is None:
+        return found, False
+    state = dict(regular=stat.S_ISREG(info.st_mode), text=found, mode=stat.S_IMODE(info.st_mode), uid=info.st_uid,
+                 gid=info.st_gid)
+    return found, matches_installed(state, text, mode)
+
+
+def matches_installed(state, text, mode):
+    """Whether a file's state (read_state()'s keys regular, text, mode, uid, gid) is what install(module, path, text,
+    mode) leaves: a regular file, not a link, holding text, with mode, owned by root:root."""
+    return (bool(state.get('regular')) and state.get('text') == text and state.get('mode') == mode
+            and state.get('uid') == 0 and state.get('gid') == 0)
 
 
 def remove(module, path):

@@ -30,6 +30,9 @@ description:
     it skips kernels whose C(/boot/config-*) lacks C(CONFIG_XEN_DOM0=y)."
   - File paths in C(grub.cfg) are relative to GRUB's root device. With a separate C(/boot) partition they lack the
     C(/boot) prefix, so every file is looked for at O(root) + path and then at O(root) + C(/boot) + path.
+  - M(xenhost.dom0.xen_facts)' O(xenhost.dom0.xen_facts#module:grub2_menu) makes the same reading of the menu, and the
+    P(xenhost.dom0.grub2_entries_answer#filter) filter gives this module's answer on it where the module would neither
+    run O(update_command) nor arm a trial - C(xenhost.dom0.xen_bootloader) then leaves this module's call out.
   - On Fedora / EL 8+ with BootLoaderSpec (C(blscfg)) the kernel entries live in C(/boot/loader/entries), not in
     C(grub.cfg); RV(blscfg) is then true and such entries are not listed (Xen entries need C(GRUB_ENABLE_BLSCFG=false)).
 author:
@@ -500,7 +503,7 @@ def main():
             env_text, error = grub2_menu.read_env(grubenv)
             if error:
                 module.fail_json(msg=error)
-            facts.update(grub2_cfg.env_facts(grub2_cfg.parse_grubenv(env_text) if env_text is not None else {}))
+            facts.update(grub2_cfg.env_facts(grub2_menu.env_vars(env_text)))
             result['armed'] = commands
     facts.update(result)
     module.exit_json(checksum_before=checksum_before, **facts)

@@ -136,9 +136,6 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.xenhost.dom0.plugins.module_utils import systemd_services as services_utils
 from ansible_collections.xenhost.dom0.plugins.module_utils import text_file
 
-SYSTEM_DIR = '/etc/systemd/system'
-MAX_BYTES = 256 * 1024
-
 
 def _read(module, systemctl, names):
     """name -> {'load', 'active', 'enabled', 'enabled_word'} (module_utils' read()), or fail_json."""
@@ -187,10 +184,11 @@ def main():
     seen = _read(module, systemctl, names) if names else {}
     wanted_text, before = {}, {}
     for item in drop_ins:
-        path = services_utils.drop_in_path(SYSTEM_DIR, item['service'], item['name'])
+        path = services_utils.drop_in_path(services_utils.SYSTEM_DIR, item['service'], item['name'])
         # Text, mode and owner: systemd runs what a drop-in says as root, so one that root does not own is written
         # again.
-        text, same = text_file.installed_as(path, item['content'], services_utils.DROP_IN_MODE, MAX_BYTES)
+        text, same = text_file.installed_as(path, item['content'], services_utils.DROP_IN_MODE,
+                                            services_utils.DROP_IN_MAX_BYTES)
         if not same:
             wanted_text[path], before[path] = item['content'], text
     writes = list(wanted_text)

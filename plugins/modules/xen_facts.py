@@ -72,8 +72,8 @@ options:
     version_added: 0.2.0
   files:
     description:
-      - Files to read as M(xenhost.dom0.config_lines) and M(xenhost.dom0.grub2_xen_cfg) read the files they change,
-        returned as RV(files). Not a fact.
+      - Files to read as M(xenhost.dom0.config_lines), M(xenhost.dom0.grub2_xen_cfg) and M(xenhost.dom0.systemd_services)
+        (its drop-ins) read the files they change, returned as RV(files). Not a fact.
       - Read only where O(root) is C(/); at most 1 MiB of each.
     type: list
     elements: path
@@ -192,13 +192,14 @@ packages:
   version_added: 0.2.0
 files:
   description:
-    - For each of O(files) - C(exists) (something is there, a dangling link too); C(regular) and C(mode) (the path itself,
-      not followed, is a regular file with these mode bits); C(text) (of the file the path resolves to) or null with the
-      reason in C(error).
+    - For each of O(files) - C(exists) (something is there, a dangling link too); C(regular), C(mode), C(uid) and C(gid)
+      (the path itself, not followed, is a regular file with these mode bits and owner; else null); C(text) (of the file
+      the path resolves to) or null with the reason in C(error).
     - Null as a whole where O(root) is not C(/).
   returned: when O(files) is given
   type: dict
-  sample: {/etc/xen/xl.conf: {exists: true, regular: true, mode: 420, text: "autoballoon=\"off\"\n", error: null}}
+  sample: {/etc/xen/xl.conf: {exists: true, regular: true, mode: 420, uid: 0, gid: 0, text: "autoballoon=\"off\"\n",
+                              error: null}}
   version_added: 0.2.0
 services:
   description:

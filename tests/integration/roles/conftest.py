@@ -47,6 +47,13 @@ def role_vars(role, platform, **extra):
     return _trust(result)
 
 
+def role_vars_over(role, platform, base, overrides):
+    """role_vars() with the test's base variables, each replaced by overrides; an override of None leaves that
+    variable unset (as in a play where the role that sets it did not run)."""
+    values = dict(base, **overrides)
+    return role_vars(role, platform, **dict((k, v) for k, v in values.items() if v is not None))
+
+
 def render(variables, text):
     return Templar(loader=DataLoader(), variables=variables).template(trust_as_template(text))
 

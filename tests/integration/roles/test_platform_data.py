@@ -264,3 +264,15 @@ def test_the_menu_xen_preflight_reads_is_the_one_xen_bootloader_reads(platform):
     preread = platforms.entry(platform)['preread']['grub2_menu']
     assert render(v, '{{ __xen_bootloader_grub2_menu }}') == preread['path']
     assert render(v, '{{ __xen_bootloader_grub2_sources }}') == preread['sources']
+
+
+@pytest.mark.parametrize('enabled', [True, False])
+def test_xen_preflight_reads_xen_virt_manager_s_files_and_services_only_in_a_play_that_runs_it(enabled):
+    preread = platforms.entry('Debian-12')['preread']
+    v = role_vars('xen_preflight', 'Debian-12', xen_virt_manager_enabled=enabled)
+    files, services = render(v, '{{ __xen_preflight_read_files }}'), render(v, '{{ __xen_preflight_read_services }}')
+    assert files[:len(preread['files'])] == preread['files'] and services[:len(preread['services'])] == preread['services']
+    assert (files[len(preread['files']):], services[len(preread['services']):]) == (
+        (preread['virt_manager']['files'], preread['virt_manager']['services']) if enabled else ([], []))
+    # The packages are read either way (dpkg's database is read once, whatever the names).
+    assert 'libvirt-daemon-system' in render(v, '{{ __xen_preflight_packages }}')

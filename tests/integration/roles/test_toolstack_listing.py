@@ -3,7 +3,7 @@
 
 import pytest
 
-from .conftest import render, role_vars
+from .conftest import render, role_vars_over
 
 UNCHANGED = {'changed': False}
 SKIPPED = {'changed': False, 'skipped': True}
@@ -19,9 +19,7 @@ def listed(**overrides):
         ansible_facts={'xen': {'running': True, 'role': 'dom0', 'version': '4.17.5', 'toolstack': 'xl',
                                'domains': [{'name': 'Domain-0', 'id': 0}]}},
     )
-    values.update(overrides)
-    values = dict((k, v) for k, v in values.items() if v is not None)
-    return render(role_vars('xen_toolstack', 'Debian-12', **values), '{{ __xen_toolstack_dom0_listed | bool }}')
+    return render(role_vars_over('xen_toolstack', 'Debian-12', values, overrides), '{{ __xen_toolstack_dom0_listed | bool }}')
 
 
 def test_preflight_listing_of_this_run_is_the_proof_when_nothing_changed():

@@ -4,7 +4,7 @@ shows nothing to do and nothing can have changed since (no package): __xen_tools
 
 import pytest
 
-from .conftest import render, role_vars
+from .conftest import render, role_vars_over
 
 XL_CONF = {'exists': True, 'regular': True, 'mode': 0o644, 'text': 'autoballoon="off"\n', 'error': None}
 XENDOMAINS = {'exists': True, 'regular': True, 'mode': 0o644,
@@ -22,9 +22,7 @@ def planned(**overrides):
         xen_preflight_services={'xen': RUNNING, 'xendomains': RUNNING},
         ansible_facts=DOM0,
     )
-    values.update(overrides)
-    values = dict((k, v) for k, v in values.items() if v is not None)
-    v = role_vars('xen_toolstack', 'Debian-12', **values)
+    v = role_vars_over('xen_toolstack', 'Debian-12', values, overrides)
     return render(v, '{{ __xen_toolstack_settings_planned }}'), render(v, '{{ __xen_toolstack_daemons_planned }}')
 
 

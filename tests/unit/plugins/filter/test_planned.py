@@ -12,7 +12,8 @@ import pytest
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.xenhost.dom0.plugins.filter.planned import (
-    FilterModule, config_lines_changes, grub2_xen_cfg_changes, systemd_services_steps,
+    FilterModule, config_lines_changes, grub2_entries_answer, grub2_xen_cfg_changes, packages_missing,
+    systemd_services_steps,
 )
 
 
@@ -29,6 +30,23 @@ def test_registered_names():
     assert filters['config_lines_changes'] is config_lines_changes
     assert filters['grub2_xen_cfg_changes'] is grub2_xen_cfg_changes
     assert filters['systemd_services_steps'] is systemd_services_steps
+    assert filters['grub2_entries_answer'] is grub2_entries_answer
+    assert filters['packages_missing'] is packages_missing
+
+
+@pytest.mark.parametrize('reading, expected', [
+    ({'libvirt-clients': '9.0.0-4', 'virt-manager': '1:4.1.0-3'}, []),
+    ({'libvirt-clients': '9.0.0-4', 'virt-manager': None}, ['virt-manager']),   # known to dpkg, not installed
+    ({'libvirt-clients': '9.0.0-4'}, ['virt-manager']),                         # not looked up: not known installed
+    (None, None),                                                               # no dpkg database, or not read
+])
+def test_packages_missing(reading, expected):
+    assert packages_missing(reading, ['libvirt-clients', 'virt-manager']) == expected
+
+
+def test_packages_missing_refuses_what_is_not_a_reading():
+    with pytest.raises(AnsibleFilterError):
+        packages_missing(['virt-manager'], ['virt-manager'])
 
 
 @pytest.mark.parametrize('reading, expected', [

@@ -13,8 +13,8 @@ def test_regular_file(tmp_path):
     f = tmp_path / 'xl.conf'
     f.write_text(u'autoballoon="off"\n')
     f.chmod(0o640)
-    assert read_state(str(f), 1024) == dict(exists=True, regular=True, mode=0o640, text=u'autoballoon="off"\n',
-                                            error=None)
+    assert read_state(str(f), 1024) == dict(exists=True, regular=True, mode=0o640, uid=os.getuid(), gid=os.getgid(),
+                                            text=u'autoballoon="off"\n', error=None)
     assert read_installed(str(f), 1024) == (u'autoballoon="off"\n', 0o640, True)
 
 
@@ -22,7 +22,7 @@ def test_link_text_is_the_targets_but_it_is_not_a_regular_file(tmp_path):
     (tmp_path / 'target').write_text(u'A=1\n')
     (tmp_path / 'link').symlink_to(tmp_path / 'target')
     state = read_state(str(tmp_path / 'link'), 1024)
-    assert state == dict(exists=True, regular=False, mode=None, text=u'A=1\n', error=None)
+    assert state == dict(exists=True, regular=False, mode=None, uid=None, gid=None, text=u'A=1\n', error=None)
     assert read_installed(str(tmp_path / 'link'), 1024) == (None, None, True)
 
 

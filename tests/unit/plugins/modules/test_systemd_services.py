@@ -169,7 +169,7 @@ DROP_IN = {'service': 'libvirt-guests', 'name': 'xenhost-order.conf', 'content':
 def system_dir(tmp_path, monkeypatch):
     path = tmp_path / 'etc-systemd-system'
     path.mkdir()
-    monkeypatch.setattr(systemd_services, 'SYSTEM_DIR', str(path))
+    monkeypatch.setattr(services_utils, 'SYSTEM_DIR', str(path))
     return path
 
 
@@ -281,6 +281,47 @@ def test_the_planned_filter_on_xen_facts_reading_agrees_with_the_module(host, ru
         assert planned is None   # the module refuses: the role must call it to say why
     else:
         assert planned == module['steps']
+
+
+# xen_virt_manager's call also writes libvirt-guests' drop-in: the filter decides on xen_facts' reading of that file
+# (files option) as the module decides on the file itself (text, mode, owner; a link is not the file).
+@pytest.mark.parametrize('drop_in', ['as-wanted', 'missing', 'other-text', 'mode-0600', 'not-root', 'link', 'not-read'])
+@pytest.mark.parametrize('libvirtd', [dict(enabled=True, active=True), dict()], ids=['running', 'stopped'])
+def test_the_planned_filter_with_drop_ins_agrees_with_the_module(host, system_dir, tmp_path, run_module, drop_in,
+                                                                 libvirtd):
+    from ansible_collections.xenhost.dom0.plugins.filter.planned import systemd_services_steps
+    from ansible_collections.xenhost.dom0.plugins.modules import xen_facts
+    host.set('xendomains.service')
+    host.set('libvirtd.service', **libvirtd)
+    written = system_dir / 'libvirt-guests.service.d' / 'xenhost-order.conf'
+    if drop_in == 'missing':
+        host.set('libvirt-guests.service', enabled=True, active=True)
+    elif drop_in == 'link':
+        host.set('libvirt-guests.service', enabled=True, active=True)
+        written.parent.mkdir()
+        (tmp_path / 'elsewhere.conf').write_text(u'[Unit]\nAfter=xen.service libvirtd.service\n')
+        written.symlink_to(tmp_path / 'elsewhere.conf')
+    else:
+        written = _drop_in_with_its_text(host, system_dir, 0o600 if drop_in == 'mode-0600' else 0o644)
+        if drop_in == 'other-text':
+            written.write_text(u'[Unit]\nAfter=libvirtd.service\n')
+        elif drop_in == 'not-root':
+            os.chown(str(written), 65534, 65534)
+    services = [dict(name='xendomains', enabled=False, state='stopped'), dict(name='libvirtd', enabled=True, state='started'),
+                dict(name='libvirt-guests', enabled=True, state='started')]
+    names = ['xendomains', 'libvirtd', 'libvirt-guests']
+    reading = run_module(xen_facts, services=names, files=[str(written)])
+    files = {} if drop_in == 'not-read' else reading['files']
+    planned = systemd_services_steps(reading['services'], services, drop_ins=[DROP_IN], files=files)
+    module = run_module(systemd_services, _ansible_check_mode=True, services=services, drop_ins=[DROP_IN])
+    assert not module.get('failed'), module
+    if drop_in == 'not-read':
+        assert planned is None
+    else:
+        assert planned == module['steps']
+        assert (planned == []) is (drop_in == 'as-wanted' and bool(libvirtd))
+        # And the module, run for real, takes exactly those steps.
+        assert run_module(systemd_services, services=services, drop_ins=[DROP_IN])['steps'] == planned
 
 
 def test_xen_facts_services_unknown_without_systemd(host, run_module, monkeypatch):
