@@ -15,6 +15,8 @@ refuse): the role then calls the module, which reads for itself.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import os
+
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_text
 from ansible.module_utils.six import string_types
@@ -106,14 +108,16 @@ def systemd_services_steps(reading, services, enabled=None, state=None, drop_ins
 
 
 def grub2_entries_answer(reading, path, plan=None, sources=None, update_due=False):
-    """What grub2_entries (with an update_command and without a default option) would return where it would neither
-    regenerate the menu nor arm a trial, or None: where it would do either, where the reading is not of this menu and
-    these sources, cannot tell (a read error, a path it did not look at), or where a trial is planned (its grubenv
-    check runs grub-probe on the host)."""
+    """What grub2_entries (with an update_command, without a default or grubenv option, with the reading's root) would
+    return where it would neither regenerate the menu nor arm a trial, or None: where it would do either, where the
+    reading is not of this menu, its grubenv and these sources, cannot tell (a read error, a path it did not look at),
+    or where a trial is planned (its grubenv check runs grub-probe on the host)."""
     reading = _reading(reading, 'grub2_entries_answer')
     if reading is None or update_due or plan == 'trial' or not path or reading.get('error'):
         return None
-    if reading.get('path') != path or sorted(reading.get('sources') or {}) != sorted(sources or []):
+    # The module's defaults for what the role does not pass: grubenv beside the menu; its root is the reading's.
+    if (reading.get('path') != path or reading.get('grubenv') != os.path.join(os.path.dirname(path), 'grubenv')
+            or sorted(reading.get('sources') or {}) != sorted(sources or [])):
         return None
     try:
         answer = grub2_menu.answer(reading, plan=plan, update=True)

@@ -21,8 +21,7 @@ def _file(text, mode=0o644, uid=0):
 
 def _drop_in_text():
     v = role_vars('xen_virt_manager', 'Debian-12')
-    text = render(v, '{{ __xen_virt_manager_drop_ins }}')[0]['content']
-    return text if text.endswith('\n') else text + '\n'
+    return render(v, '{{ __xen_virt_manager_drop_ins }}')[0]['content']
 
 
 def _vars(**overrides):

@@ -309,6 +309,7 @@ def test_the_planned_filter_says_none_where_the_reading_cannot_stand_for_the_mod
     assert grub2_entries_answer(reading, path, 'trial', []) is None                    # grub-probe on the host
     assert grub2_entries_answer(reading, path, 'permanent', [], update_due=True) is None
     assert grub2_entries_answer(reading, path + '.other', 'permanent', []) is None     # another menu
+    assert grub2_entries_answer(dict(reading, grubenv=path + 'env'), path, 'permanent', []) is None   # another grubenv
     assert grub2_entries_answer(reading, path, 'permanent', ['/etc/default/grub']) is None   # other sources
     files = dict(reading['files'])
     files.pop(str(debian_root / 'boot' / 'vmlinuz-6.1.0-28-amd64'))
