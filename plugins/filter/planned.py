@@ -15,8 +15,6 @@ refuse): the role then calls the module, which reads for itself.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import os
-
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_text
 from ansible.module_utils.six import string_types
@@ -95,10 +93,11 @@ def systemd_services_steps(reading, services, enabled=None, state=None, drop_ins
     items, drop_in_errors = systemd_services.drop_ins(drop_ins)
     if errors or drop_in_errors:
         return None
+    files = _reading(files, 'systemd_services_steps') or {}
     writes = []
     for item in items:
         path = systemd_services.drop_in_path(systemd_services.SYSTEM_DIR, item['service'], item['name'])
-        found = (_reading(files, 'systemd_services_steps') or {}).get(path)
+        found = files.get(path)
         if not isinstance(found, dict):
             return None
         if not text_file.matches_installed(found, item['content'], systemd_services.DROP_IN_MODE):
@@ -116,7 +115,7 @@ def grub2_entries_answer(reading, path, plan=None, sources=None, update_due=Fals
     if reading is None or update_due or plan == 'trial' or not path or reading.get('error'):
         return None
     # The module's defaults for what the role does not pass: grubenv beside the menu; its root is the reading's.
-    if (reading.get('path') != path or reading.get('grubenv') != os.path.join(os.path.dirname(path), 'grubenv')
+    if (reading.get('path') != path or reading.get('grubenv') != grub2_menu.default_grubenv(path)
             or sorted(reading.get('sources') or {}) != sorted(sources or [])):
         return None
     try:

@@ -42,6 +42,11 @@ def env_vars(env_text):
     return grub2_cfg.parse_grubenv(env_text) if env_text is not None else {}
 
 
+def default_grubenv(path):
+    """The grubenv grub2_entries reads where it is given none: the one beside the menu, as GRUB's own tools place it."""
+    return os.path.join(os.path.dirname(path), 'grubenv')
+
+
 def read(path, grubenv, sources=(), root='/'):
     """The menu at ``path`` as grub2_entries reads it, as plain data.
 
@@ -49,28 +54,34 @@ def read(path, grubenv, sources=(), root='/'):
     grubenv is not a file), 'sources' ({path: mtime or None}), 'files' ({path: exists} for every file_candidates()
     path)}. On an error only 'path', 'grubenv', 'root' and 'error' (why, as grub2_entries fails with it) are set.
     """
+    return read_parsed(path, grubenv, sources, root)[0]
+
+
+def read_parsed(path, grubenv, sources=(), root='/'):
+    """(read()'s reading, the parsed menu or None on an error): for a caller that answers in the same process, so
+    answer() need not parse the text again."""
     reading = dict(path=path, grubenv=grubenv, root=root, error=None)
     if not os.path.isfile(path):
-        return dict(reading, error='%s does not exist or is not a file' % path)
+        return dict(reading, error='%s does not exist or is not a file' % path), None
     try:
         with open(path, 'rb') as handle:
             menu = handle.read()
         mtime = os.stat(path).st_mtime
     except (IOError, OSError) as exc:
-        return dict(reading, error='cannot read %s: %s' % (path, exc))
+        return dict(reading, error='cannot read %s: %s' % (path, exc)), None
     text = menu.decode('utf-8', 'replace')
     try:
         config = grub2_cfg.parse(text)
     except grub2_cfg.Grub2ParseError as exc:
-        return dict(reading, error='cannot parse %s: %s' % (path, exc))
+        return dict(reading, error='cannot parse %s: %s' % (path, exc)), None
     env_text, error = read_env(grubenv)
     if error:
-        return dict(reading, error=error)
+        return dict(reading, error=error), None
     reading.update(text=text, checksum=hashlib.sha1(menu).hexdigest(), mtime=mtime, env_text=env_text,
                    sources=dict((source, _mtime(source)) for source in sources),
                    files=dict((candidate, os.path.isfile(candidate))
                               for candidate in grub2_cfg.file_candidates(config, root)))
-    return reading
+    return reading, config
 
 
 def _exists(files):
@@ -81,18 +92,20 @@ def _exists(files):
     return exists
 
 
-def answer(reading, default=None, plan=None, unwritable_reason=None, update=False, update_due=False):
+def answer(reading, default=None, plan=None, unwritable_reason=None, update=False, update_due=False, config=None):
     """What grub2_entries says about read()'s reading before it acts; raises KeyError for a reading that lacks a path
     describe() asks about, ValueError for one with an error.
 
     default: its default option ('saved' means grubenv's saved_entry). plan: 'trial', 'permanent' or None.
     unwritable_reason: grubenv_unwritable_reason()'s answer for a trial. update: it was given an update_command.
-    update_due: its update_due option. Returns describe()'s facts, 'plan' where asked, grubenv's variables
+    update_due: its update_due option. config: read_parsed()'s parse of this reading's text, where the caller has it.
+    Returns describe()'s facts, 'plan' where asked, grubenv's variables
     (env_facts()), 'path', 'grubenv', 'checksum', 'newer_sources' and 'update_reasons' (empty without update).
     """
     if reading.get('error'):
         raise ValueError(reading['error'])
-    config = grub2_cfg.parse(reading['text'])
+    if config is None:
+        config = grub2_cfg.parse(reading['text'])
     env = env_vars(reading['env_text'])
     facts = grub2_cfg.describe(config, root=reading['root'], exists=_exists(reading['files']),
                                default='${saved_entry}' if default == 'saved' else default, env=env)

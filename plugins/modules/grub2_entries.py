@@ -416,16 +416,17 @@ def _grubenv_unwritable(module, root, grubenv):
 
 def _read(module, path, grubenv):
     """grub2_menu's reading of the menu; fails the module when it cannot be read or parsed."""
-    reading = grub2_menu.read(path, grubenv, module.params['sources'], module.params['root'])
+    reading, config = grub2_menu.read_parsed(path, grubenv, module.params['sources'], module.params['root'])
     if reading['error']:
         module.fail_json(msg=reading['error'])
-    return reading
+    return reading, config
 
 
-def _answer(module, reading, unwritable_reason):
-    """grub2_menu.answer() for this module's options."""
+def _answer(module, reading, config, unwritable_reason):
+    """grub2_menu.answer() for this module's options, on read_parsed()'s menu (parsed once)."""
     return grub2_menu.answer(reading, module.params['default'], module.params['plan'], unwritable_reason,
-                             update=bool(module.params['update_command']), update_due=module.params['update_due'])
+                             update=bool(module.params['update_command']), update_due=module.params['update_due'],
+                             config=config)
 
 
 def _regenerate(module, path, command):
@@ -470,13 +471,13 @@ def main():
                              % ', '.join(candidates))
     if not os.path.isfile(path):
         module.fail_json(msg='%s does not exist or is not a file' % path)
-    grubenv = module.params['grubenv'] or os.path.join(os.path.dirname(path), 'grubenv')
+    grubenv = module.params['grubenv'] or grub2_menu.default_grubenv(path)
     reason = None
     if module.params['plan'] == 'trial':
         reason = _grubenv_unwritable(module, root, grubenv)
 
-    reading = _read(module, path, grubenv)
-    facts = _answer(module, reading, reason)
+    reading, config = _read(module, path, grubenv)
+    facts = _answer(module, reading, config, reason)
     checksum_before = facts['checksum']
     reasons = facts['update_reasons']
     updated = bool(reasons) and not module.check_mode
@@ -485,9 +486,9 @@ def main():
     if updated:
         before = reading
         _regenerate(module, path, module.params['update_command'])
-        reading = _read(module, path, grubenv)
+        reading, config = _read(module, path, grubenv)
         # The new menu's facts; the reasons and the sources' times stay those that made it regenerate.
-        facts.update((key, value) for key, value in _answer(module, reading, reason).items()
+        facts.update((key, value) for key, value in _answer(module, reading, config, reason).items()
                      if key not in ('update_reasons', 'newer_sources'))
         result['changed'] = reading['checksum'] != before['checksum']
         if module._diff and result['changed']:

@@ -643,7 +643,7 @@ def read_grub2_menu(root, options):
     """grub2_menu.read()'s reading of the menu options name, on a live root; None elsewhere."""
     if not is_live_root(root):
         return None
-    grubenv = options['grubenv'] or os.path.join(os.path.dirname(options['path']), 'grubenv')
+    grubenv = options['grubenv'] or grub2_menu.default_grubenv(options['path'])
     return grub2_menu.read(options['path'], grubenv, options['sources'], options['root'])
 
 
