@@ -100,6 +100,17 @@ options:
     type: path
     default: /boot
     version_added: 0.2.0
+  missing:
+    description:
+      - What to do when O(path) is given and no file is there (a Debian grub-legacy install whose C(update-grub) has
+        not written C(menu.lst) yet).
+      - V(fail) fails naming the path.
+      - V(report) changes nothing and returns RV(exists) false with no RV(entries), so a play can generate the menu
+        first without a separate C(stat) call.
+    type: str
+    choices: [fail, report]
+    default: fail
+    version_added: 0.2.0
 attributes:
   check_mode:
     support: full
@@ -143,9 +154,25 @@ EXAMPLES = r'''
     default: xen
   check_mode: true
   register: menu
+
+- name: Read Debian's menu.lst where there is one (menu.exists says whether update-grub must write it first)
+  xenhost.dom0.grub_legacy:
+    path: /boot/grub/menu.lst
+    default: "0"
+    missing: report
+  check_mode: true
+  register: menu
 '''
 
 RETURN = r'''
+exists:
+  description:
+    - Whether the menu was there. False only with O(missing=report) and no file at O(path); then RV(entries) is empty
+      and only RV(path) is set besides.
+  returned: always
+  type: bool
+  sample: true
+  version_added: 0.2.0
 groot:
   description:
     - Debian's C(# groot=) setting in the menu's default options block (the GRUB root device its C(update-grub) writes
@@ -318,10 +345,13 @@ def main():
             plan=dict(type='str', choices=['trial', 'permanent']),
             dom0_args=dict(type='raw'),
             boot_dir=dict(type='path', default='/boot'),
+            missing=dict(type='str', choices=['fail', 'report'], default='fail'),
         ),
         supports_check_mode=True,
     )
     params = module.params
+    if params['missing'] == 'report' and params['path'] is not None and not os.path.lexists(params['path']):
+        module.exit_json(changed=False, exists=False, path=params['path'], entries=[])
     path = _find_path(module, params['path'])
     text = _read(module, path, MAX_MENU_BYTES, 'GRUB menu')
 
@@ -367,6 +397,7 @@ def main():
 
     out = dict(
         changed=menu_changed or default_changed,
+        exists=True,
         path=path,
         entries=_entries(new_entries),
         default_index=result['chosen'].index,

@@ -350,6 +350,22 @@ def test_stage_command_reads_the_instance_console(tmp_path):
     assert proc.stdout == "Xen hypervisor\t(XEN) Freed 668kB init memory\n"
 
 
+def test_stop_keeps_the_whole_console_where_asked(tmp_path):
+    """`stop --keep-console FILE` copies every boot's serial log before the run directory goes (a stopped VM's QEMU
+    pid is gone, so stop only removes the directory here)."""
+    run_dir = tmp_path / "run" / "probe"
+    run_dir.mkdir(parents=True)
+    (run_dir / "serial.log").write_text(GRUB_XEN + XEN)
+    (run_dir / "instance.json").write_text(json.dumps({"name": "probe", "serial_log": str(run_dir / "serial.log"),
+                                                       "run_dir": str(run_dir), "pidfile": str(run_dir / "qemu.pid")}))
+    env = dict(os.environ, XENHOST_CACHE=str(tmp_path))
+    kept = tmp_path / "logs" / "probe.serial.log"
+    subprocess.run([str(HERE / "vm"), "stop", "probe", "--keep-console", str(kept)], env=env, check=True,
+                   capture_output=True)
+    assert kept.read_bytes() == (GRUB_XEN + XEN).encode()
+    assert not run_dir.exists()
+
+
 # --- `vm cpu`: what a VM that went silent is doing, from QEMU's `info registers -a` ---
 # Written by us after QEMU 7.2's output for a bookworm guest (general registers and vector state cut).
 def registers(cpu, ip, hlt=0, smm=0, cs="CS =0010 0000000000000000 ffffffff 00a09b00 DPL=0 CS64 [-RA]"):
@@ -579,6 +595,7 @@ def test_scenario_runner_logs_ansible_at_vvv_and_keeps_a_callers_log(tmp_path, m
     own.write_text("the previous run's log\n")
     assert module.run_scenario("uefi", str(tmp_path))[1] is False
     assert seen[-1]["ANSIBLE_LOG_PATH"] == str(own) and seen[-1]["ANSIBLE_LOG_VERBOSITY"] == "3"
+    assert seen[-1]["XENHOST_CONSOLE_DIR"] == str(tmp_path)  # destroy.yml keeps each VM's console there
     assert "the previous run's log" not in own.read_text()
     verdict = [line for line in printed[-1].splitlines() if "molecule scenario uefi: FAILED" in line]
     assert verdict and verdict[0].endswith("(prepare 0 s)"), printed[-1]

@@ -118,6 +118,28 @@ def test_debian_trial_then_permanent(playbook_dir, tmp_path):
     assert menu.read_text() == permanent
 
 
+def test_debian_menu_generated_first_where_update_grub_never_wrote_one(playbook_dir, tmp_path):
+    """No menu.lst yet (grub-legacy just installed): the module's read says so (no stat call), the platform's
+    update-grub (a stand-in that writes Debian 12's menu) runs once, and the trial is set on the menu it wrote."""
+    menu = _debian(tmp_path)
+    generated = tmp_path / 'generated.lst'
+    shutil.move(str(menu), str(generated))
+    update_grub = tmp_path / 'update-grub'
+    update_grub.write_text('#!/bin/sh\necho run >> "%s"\ncp "%s" "%s"\n' % (tmp_path / 'runs', generated, menu))
+    update_grub.chmod(0o755)
+    rc, out = _run(playbook_dir, tmp_path, menu, '-e', '{"__xen_bootloader_grub_legacy_update_command": ["%s"]}'
+                   % update_grub)
+    assert rc == 0, out
+    assert (tmp_path / 'runs').read_text() == 'run\n'
+    assert re.search(r'(?m)^default\s+saved$', menu.read_text()) and _facts(tmp_path)['trial'] is True
+    assert 'Look for the GRUB legacy menu' not in out
+    # Again: the menu is there, so update-grub does not run a second time.
+    rc, out = _run(playbook_dir, tmp_path, menu, '-e', '{"__xen_bootloader_grub_legacy_update_command": ["%s"]}'
+                   % update_grub)
+    assert rc == 0 and re.search(r'changed=0\s', out), out
+    assert (tmp_path / 'runs').read_text() == 'run\n'
+
+
 def test_debian_without_trial_is_permanent_at_once(playbook_dir, tmp_path):
     menu = _debian(tmp_path)
     rc, out = _run(playbook_dir, tmp_path, menu, '-e', '{"xen_bootloader_trial_boot": false}')

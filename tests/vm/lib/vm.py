@@ -7,7 +7,7 @@
   tests/vm/vm console NAME [--lines 60]
   tests/vm/vm stage NAME
   tests/vm/vm cpu NAME [--samples 3] [--interval 2]
-  tests/vm/vm stop NAME
+  tests/vm/vm stop NAME [--keep-console FILE]
   tests/vm/vm list | cleanup-all
 
 `start` builds or reuses the base image (tests/vm/build-image), creates a copy-on-write overlay,
@@ -18,7 +18,8 @@ Firmware: SeaBIOS on `-machine pc` for the BIOS images (grub2, grub-legacy, dire
 for the uefi image, Secure Boot off (`uefi`, the default for it) or on (`secure-boot`: SMM, Microsoft keys
 enrolled), with the VM's own copy of the firmware's variable store in its run directory.
 `stop` quits QEMU over QMP, then kills it by pidfile (only if the pid is still our QEMU), then
-removes the run directory and so the overlay. `cleanup-all` stops every VM recorded under the
+removes the run directory and so the overlay; `--keep-console FILE` first copies the VM's whole serial console log
+(every boot since `start`) to FILE. `cleanup-all` stops every VM recorded under the
 cache's run/ directory: nothing this harness started is left running.
 Everything lives under ${XENHOST_CACHE:-~/.cache/xenhost-dom0}.
 
@@ -663,13 +664,26 @@ def stop(inst):
     log(f"{inst['name']}: stopped{'' if pid else ' (was not running)'}, overlay removed")
 
 
+def keep_console(inst, target):
+    """Copy the VM's serial log (every boot since start) to target, for a slow or failed boot to be read later."""
+    source = Path(inst["serial_log"])
+    if not source.exists():
+        return
+    Path(target).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+    log(f"{inst['name']}: serial console log kept in {target}")
+
+
 def cmd_stop(args):
     run_dir = instance_dir(args.name)
     if not (run_dir / "instance.json").exists():
         shutil.rmtree(run_dir, ignore_errors=True)
         log(f"{args.name}: nothing to stop")
         return
-    stop(load(args.name))
+    inst = load(args.name)
+    if args.keep_console:
+        keep_console(inst, args.keep_console)
+    stop(inst)
 
 
 def all_instances():
@@ -738,6 +752,7 @@ def main():
     p.set_defaults(func=cmd_net)
     p = sub.add_parser("stop")
     p.add_argument("name")
+    p.add_argument("--keep-console", metavar="FILE", help="copy the VM's whole serial console log to FILE first")
     p.set_defaults(func=cmd_stop)
     sub.add_parser("list").set_defaults(func=cmd_list)
     sub.add_parser("cleanup-all").set_defaults(func=cmd_cleanup_all)

@@ -86,6 +86,21 @@ def test_default_path_lookup_is_absolute_so_explicit_path_is_required_here(run_m
     assert result['failed'] is True and 'not a regular file' in result['msg']
 
 
+def test_missing_report_says_there_is_no_menu_and_reads_one_that_is_there(run_module, tmp_path):
+    result = run_module(grub_legacy, path=str(tmp_path / 'menu.lst'), default='0', missing='report')
+    assert result == dict(result, changed=False, exists=False, path=str(tmp_path / 'menu.lst'), entries=[])
+    assert 'failed' not in result and os.listdir(str(tmp_path)) == []
+    # A link to nothing is a menu someone set up: read as ever, so it fails naming the path.
+    os.symlink('gone.lst', str(tmp_path / 'menu.lst'))
+    result = run_module(grub_legacy, path=str(tmp_path / 'menu.lst'), default='0', missing='report')
+    assert result['failed'] is True and 'not a regular file' in result['msg']
+    os.remove(str(tmp_path / 'menu.lst'))
+    shutil.copy(os.path.join(FIXTURES, 'debian12_menu.lst'), str(tmp_path / 'menu.lst'))
+    result = run_module(grub_legacy, path=str(tmp_path / 'menu.lst'), default='0', missing='report', _ansible_check_mode=True)
+    assert result['exists'] is True and result['changed'] is False
+    assert [e['automagic'] for e in result['entries']] == [True, True, True, True]
+
+
 def test_no_xen_entry_fails_and_changes_nothing(run_module, tmp_path):
     menu = tmp_path / 'menu.lst'
     shutil.copy(os.path.join(FIXTURES, 'debian12_menu.lst'), str(menu))
