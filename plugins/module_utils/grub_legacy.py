@@ -74,6 +74,9 @@ AUTOMAGIC_BEGIN = '### BEGIN AUTOMAGIC KERNELS LIST'
 AUTOMAGIC_END = '### END DEBIAN AUTOMAGIC KERNELS LIST'
 MAGIC_OPTS_BEGIN = '## ## Start Default Options ##'
 MAGIC_OPTS_END = '## ## End Default Options ##'
+# The marker of the Xen stanza xen_bootloader writes before the AUTOMAGIC block on Debian (set_block). Until
+# 2026-12-02 the role wrote it with Ansible's blockinfile, whose lines ('# BEGIN ...', '# END ...') are the same.
+STANZA_MARKER = "xenhost.dom0 Xen entry (managed by Ansible, outside update-grub's AUTOMAGIC block)"
 
 # What GRUB 0.97's grub-set-default writes after the entry number.
 DEFAULT_FILE_TAIL = (
@@ -492,6 +495,61 @@ def set_global(text, command, value):
         match = _split_command(line.text)
         _replace_logical(config, line, '%s%s%s%s' % (match.group(1), match.group(2), match.group(3) or ' ', value))
     return config.text()
+
+
+def block_markers(marker):
+    """The BEGIN and END lines around a managed block (Ansible's blockinfile writes the same for '# {mark} <marker>')."""
+    return '# BEGIN %s' % marker, '# END %s' % marker
+
+
+def block_of(text, marker):
+    """The lines between the marker lines (set_block's), or None where the text has no such block (or a cut one)."""
+    begin, end = block_markers(marker)
+    bare = [line.rstrip('\r\n') for line in split_lines(text)]
+    if bare.count(begin) != 1 or bare.count(end) != 1 or bare.index(end) < bare.index(begin):
+        return None
+    return bare[bare.index(begin) + 1:bare.index(end)]
+
+
+def set_block(text, block, marker):
+    """Return text with ``block`` (lines) between the lines '# BEGIN <marker>' and '# END <marker>'.
+
+    Where both are there (the BEGIN before the END) only the lines between them are replaced; where neither is, the
+    block and its markers go before the ``### BEGIN AUTOMAGIC KERNELS LIST`` line (Debian's update-grub rewrites only
+    what follows it, and entries before it keep their numbers; the last such line, as Ansible's blockinfile took it),
+    or at the end of a menu without one. The block is split on newlines only, and its lines end as the menu's first
+    line does. Raises GrubLegacyError for an empty block, a marker with a line break, one marker line without the
+    other or either of them twice, or the END before the BEGIN: a block someone cut by hand.
+    """
+    if '\n' in marker or '\r' in marker:
+        raise GrubLegacyError('the marker must be one line, got %r' % (marker,))
+    block_lines = [line[:-1] if line.endswith('\r') else line for line in block.split('\n')]
+    while block_lines and not block_lines[-1]:
+        block_lines.pop()
+    if not ''.join(block_lines).strip():
+        raise GrubLegacyError('the block for "%s" is empty' % marker)
+    begin, end = block_markers(marker)
+    lines = split_lines(text)
+    eol = '\r\n' if lines and lines[0].endswith('\r\n') else '\n'
+    bare = [line.rstrip('\r\n') for line in lines]
+    starts = [i for i, line in enumerate(bare) if line == begin]
+    ends = [i for i, line in enumerate(bare) if line == end]
+    wanted = [line + eol for line in [begin] + block_lines + [end]]
+    if starts or ends:
+        if len(starts) != 1 or len(ends) != 1 or ends[0] < starts[0]:
+            raise GrubLegacyError('the lines "%s" and "%s" must each be there once, in that order, around the block; '
+                                  'found BEGIN %d and END %d time(s): mend the menu by hand' % (begin, end, len(starts),
+                                                                                                len(ends)))
+        return render(lines[:starts[0]] + wanted + lines[ends[0] + 1:])
+    where = None
+    for i, line in enumerate(bare):
+        if line.startswith(AUTOMAGIC_BEGIN):
+            where = i
+    if where is None:
+        if lines and not lines[-1].endswith('\n'):
+            lines[-1] += eol
+        return render(lines + wanted)
+    return render(lines[:where] + wanted + lines[where:])
 
 
 def _arg_key(token):

@@ -100,6 +100,27 @@ options:
     type: path
     default: /boot
     version_added: 0.2.0
+  stanza:
+    description:
+      - A menu entry of your own to write before Debian's C(### BEGIN AUTOMAGIC KERNELS LIST) block (entries there
+        keep their numbers and C(update-grub) leaves them alone), or at the end of a menu without that block, between
+        the lines C(# BEGIN <marker>) and C(# END <marker>). Where those lines are there, only what is between them is
+        replaced. Written in the same change as the default it may become, so O(default=xen) can choose it.
+      - The same lines C(ansible.builtin.blockinfile) writes with C(marker='# {mark} <marker>'), so a block written
+        that way is taken over unchanged.
+      - Fails, changing nothing, where one marker line is there without the other, either is there twice, or the END
+        line comes first.
+    type: dict
+    suboptions:
+      text:
+        description: The entry's lines, from its C(title) line on.
+        type: str
+        required: true
+      marker:
+        description: What follows C(BEGIN) and C(END) on the marker lines.
+        type: str
+        default: xenhost.dom0 Xen entry (managed by Ansible, outside update-grub's AUTOMAGIC block)
+    version_added: 0.2.0
   missing:
     description:
       - What to do when O(path) is given and no file is there (a Debian grub-legacy install whose C(update-grub) has
@@ -165,6 +186,14 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+stanza_changed:
+  description:
+    - Whether the lines of O(stanza) in the menu as written differ from those in the menu before (false without
+      O(stanza)). A trial's C(savedefault fallback) line counts as part of the stanza.
+  returned: where the menu is there (RV(exists) true)
+  type: bool
+  sample: true
+  version_added: 0.2.0
 exists:
   description:
     - Whether the menu was there. False only with O(missing=report) and no file at O(path); then RV(entries) is empty
@@ -177,7 +206,7 @@ groot:
   description:
     - Debian's C(# groot=) setting in the menu's default options block (the GRUB root device its C(update-grub) writes
       into the kernel entries), or null where there is none.
-  returned: always
+  returned: where the menu is there (RV(exists) true)
   type: str
   sample: (hd0,0)
   version_added: 0.2.0
@@ -219,22 +248,22 @@ entries:
        modules: [], xen: false, automagic: false}
 default_index:
   description: The entry GRUB now boots by default.
-  returned: always
+  returned: where the menu is there (RV(exists) true)
   type: int
   sample: 1
 default_title:
   description: Title of that entry.
-  returned: always
+  returned: where the menu is there (RV(exists) true)
   type: str
   sample: CentOS (2.6.18-419.el5xen)
 previous_default:
   description: The entry GRUB booted by default before (for C(default saved), the saved entry; 0 when unset).
-  returned: always
+  returned: where the menu is there (RV(exists) true)
   type: int
   sample: 0
 previous_default_setting:
   description: The previous C(default) line's value (a number or C(saved)), null when there was none.
-  returned: always
+  returned: where the menu is there (RV(exists) true)
   type: str
   sample: saved
 default_file:
@@ -256,17 +285,17 @@ default_backup_file:
   sample: /boot/grub/default.12345.2024-01-01@10:00:00~
 plan:
   description: The O(plan) carried out, null when none was given.
-  returned: always
+  returned: where the menu is there (RV(exists) true)
   type: str
   sample: trial
 trial:
   description: Whether the next boot is a one-time trial of the Xen entry (O(plan=trial)).
-  returned: always
+  returned: where the menu is there (RV(exists) true)
   type: bool
   sample: true
 fallback_index:
   description: With O(plan=trial), the entry a failed trial comes back to (the C(fallback) line); else null.
-  returned: always
+  returned: where the menu is there (RV(exists) true)
   type: int
   sample: 1
 missing_files:
@@ -274,19 +303,19 @@ missing_files:
     - The files (hypervisor, kernels, initrds) of the default entry, and with O(plan=trial) of the entry the trial
       falls back to, that are not regular files on this system (paths as O(boot_dir) resolves them). Empty when all
       are there. GRUB cannot load an entry whose files are gone, so do not reboot while this is not empty.
-  returned: always
+  returned: where the menu is there (RV(exists) true)
   type: list
   elements: str
   sample: [/boot/initrd.img-6.1.0-27-amd64]
   version_added: 0.2.0
 fallback_title:
   description: Title of that entry; empty when there is none.
-  returned: always
+  returned: where the menu is there (RV(exists) true)
   type: str
   sample: Debian GNU/Linux, kernel 6.1.0-37-amd64
 notes:
   description: Things to know, for example that update-grub may move the default entry (also issued as warnings).
-  returned: always
+  returned: where the menu is there (RV(exists) true)
   type: list
   elements: str
 '''
@@ -302,6 +331,7 @@ from ansible_collections.xenhost.dom0.plugins.module_utils.text_file import writ
 DEFAULT_PATHS = ('/boot/grub/menu.lst', '/boot/grub/grub.conf')
 # A menu.lst is a few KiB; GRUB's default file is 10 bytes plus a comment. Bigger is not such a file.
 MAX_MENU_BYTES = 16 * 1024 * 1024
+STANZA_MARKER = grub_legacy.STANZA_MARKER
 MAX_DEFAULT_FILE_BYTES = 64 * 1024
 
 
@@ -346,6 +376,10 @@ def main():
             dom0_args=dict(type='raw'),
             boot_dir=dict(type='path', default='/boot'),
             missing=dict(type='str', choices=['fail', 'report'], default='fail'),
+            stanza=dict(type='dict', options=dict(
+                text=dict(type='str', required=True),
+                marker=dict(type='str', default=STANZA_MARKER),
+            )),
         ),
         supports_check_mode=True,
     )
@@ -368,7 +402,10 @@ def main():
             default_file_ok = len(default_text.encode('utf-8', 'surrogateescape')) >= 10
 
     try:
-        result = grub_legacy.plan(text, default=params['default'], fallback=params['fallback'],
+        # The stanza first: the default (and a trial's fallback) is chosen on the menu as it will be written.
+        planned_text = text if not params['stanza'] else grub_legacy.set_block(
+            text, params['stanza']['text'], params['stanza']['marker'])
+        result = grub_legacy.plan(planned_text, default=params['default'], fallback=params['fallback'],
                                   xen_args=params['xen_args'], saved_index=saved_index, mode=params['plan'],
                                   dom0_args=params['dom0_args'], default_file_ok=default_file_ok)
     except grub_legacy.GrubLegacyError as exc:
@@ -398,6 +435,9 @@ def main():
     out = dict(
         changed=menu_changed or default_changed,
         exists=True,
+        # The stanza as finally written (a trial adds its savedefault line) against the one in the menu before.
+        stanza_changed=bool(params['stanza']) and (grub_legacy.block_of(new_text, params['stanza']['marker'])
+                                                   != grub_legacy.block_of(text, params['stanza']['marker'])),
         path=path,
         entries=_entries(new_entries),
         default_index=result['chosen'].index,

@@ -593,9 +593,13 @@ def test_scenario_runner_logs_ansible_at_vvv_and_keeps_a_callers_log(tmp_path, m
     monkeypatch.delenv("ANSIBLE_LOG_VERBOSITY", raising=False)
     own = tmp_path / "uefi.ansible.log"
     own.write_text("the previous run's log\n")
+    (tmp_path / "uefi.xenhost-uefi.serial.log").write_text("the previous run's console\n")
+    (tmp_path / "trixie.xenhost-trixie.serial.log").write_text("another scenario's console\n")
     assert module.run_scenario("uefi", str(tmp_path))[1] is False
     assert seen[-1]["ANSIBLE_LOG_PATH"] == str(own) and seen[-1]["ANSIBLE_LOG_VERBOSITY"] == "3"
     assert seen[-1]["XENHOST_CONSOLE_DIR"] == str(tmp_path)  # destroy.yml keeps each VM's console there
+    assert not (tmp_path / "uefi.xenhost-uefi.serial.log").exists()  # this scenario's earlier console is gone,
+    assert (tmp_path / "trixie.xenhost-trixie.serial.log").exists()  # another scenario's is not
     assert "the previous run's log" not in own.read_text()
     verdict = [line for line in printed[-1].splitlines() if "molecule scenario uefi: FAILED" in line]
     assert verdict and verdict[0].endswith("(prepare 0 s)"), printed[-1]

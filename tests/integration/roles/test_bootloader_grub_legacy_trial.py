@@ -132,7 +132,6 @@ def test_debian_menu_generated_first_where_update_grub_never_wrote_one(playbook_
     assert rc == 0, out
     assert (tmp_path / 'runs').read_text() == 'run\n'
     assert re.search(r'(?m)^default\s+saved$', menu.read_text()) and _facts(tmp_path)['trial'] is True
-    assert 'Look for the GRUB legacy menu' not in out
     # Again: the menu is there, so update-grub does not run a second time.
     rc, out = _run(playbook_dir, tmp_path, menu, '-e', '{"__xen_bootloader_grub_legacy_update_command": ["%s"]}'
                    % update_grub)
@@ -157,6 +156,22 @@ def test_debian_check_mode_changes_nothing(playbook_dir, tmp_path):
     assert rc == 0, out
     assert menu.read_text() == before
     assert _saved(menu) == '0\n' + DEFAULT_TAIL
+
+
+def test_debian_check_mode_before_the_packages_says_what_would_change(playbook_dir, tmp_path):
+    """A fresh host in check mode: the package transaction did not run, so Xen's image is not in /boot yet. The play
+    shows the trial it would set up and does not fail on the file a real run installs first."""
+    menu = _debian(tmp_path)
+    os.remove(str(tmp_path / 'boot' / 'xen-4.17-amd64.gz'))
+    before = menu.read_text()
+    rc, out = _run(playbook_dir, tmp_path, menu, '--check', '--diff')
+    assert rc == 0, out
+    assert 'would get the Xen entry' in out and 'Xen 4.17-amd64 / Debian GNU/Linux, kernel 6.1.0-28-amd64' in out, out
+    assert '+# BEGIN xenhost.dom0 Xen entry' in out, out
+    assert menu.read_text() == before
+    # A real run still refuses the entry whose hypervisor image is missing.
+    rc, out = _run(playbook_dir, tmp_path, menu)
+    assert rc != 0 and 'xen-4.17-amd64.gz' in out, out
 
 
 def test_rhel5_trial_then_permanent(playbook_dir, tmp_path):

@@ -665,12 +665,17 @@ def stop(inst):
 
 
 def keep_console(inst, target):
-    """Copy the VM's serial log (every boot since start) to target, for a slow or failed boot to be read later."""
+    """Copy the VM's serial log (every boot since start) to target, for a slow or failed boot to be read later.
+    A copy that fails is only reported: the VM is stopped all the same."""
     source = Path(inst["serial_log"])
     if not source.exists():
         return
-    Path(target).parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, target)
+    try:
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+    except OSError as exc:
+        log(f"{inst['name']}: could not keep the serial console log in {target}: {exc}")
+        return
     log(f"{inst['name']}: serial console log kept in {target}")
 
 

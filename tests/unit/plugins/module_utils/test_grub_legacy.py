@@ -484,3 +484,56 @@ def test_missing_files_of_the_named_entries_only():
     assert gl.missing_files(entries, [0, 1], '/boot', lambda path: False) == [
         '/boot/vmlinuz-2.6.18-398.el5', '/boot/initrd-2.6.18-398.el5.img', '/boot/xen.gz-2.6.18-398.el5',
         '/boot/vmlinuz-2.6.18-398.el5xen', '/boot/initrd-2.6.18-398.el5xen.img']
+
+
+# --- set_block: the role's own Xen stanza between marker lines ---
+BEGIN, END = gl.block_markers(gl.STANZA_MARKER)
+ENTRY = 'title\tXen\nkernel\t/boot/xen.gz\nmodule\t/boot/vmlinuz-6.1.0-28-amd64\n'
+
+
+def test_set_block_goes_before_the_automagic_list_then_replaces_only_its_lines():
+    menu = 'default 0\ntimeout 5\n\n### BEGIN AUTOMAGIC KERNELS LIST\ntitle\tDebian\nkernel\t/boot/vmlinuz\n'
+    once = gl.set_block(menu, ENTRY, gl.STANZA_MARKER)
+    assert once == ('default 0\ntimeout 5\n\n%s\n%s%s\n### BEGIN AUTOMAGIC KERNELS LIST\ntitle\tDebian\n'
+                    'kernel\t/boot/vmlinuz\n' % (BEGIN, ENTRY, END))
+    assert gl.set_block(once, ENTRY, gl.STANZA_MARKER) == once
+    assert [e.title for e in gl.parse(once).entries] == ['Xen', 'Debian']
+    other = gl.set_block(once, ENTRY.replace('xen.gz', 'xen-4.17-amd64.gz'), gl.STANZA_MARKER)
+    assert other == once.replace('xen.gz', 'xen-4.17-amd64.gz')
+
+
+def test_set_block_without_an_automagic_list_goes_at_the_end_and_keeps_line_endings():
+    assert gl.set_block('default 0\ntitle\tA', ENTRY, 'm') == 'default 0\ntitle\tA\n# BEGIN m\n%s# END m\n' % ENTRY
+    crlf = gl.set_block('default 0\r\ntitle\tA\r\n', ENTRY, 'm')
+    assert crlf == 'default 0\r\ntitle\tA\r\n# BEGIN m\r\n%s# END m\r\n' % ENTRY.replace('\n', '\r\n')
+    assert gl.set_block('', ENTRY, 'm') == '# BEGIN m\n%s# END m\n' % ENTRY
+
+
+@pytest.mark.parametrize('menu, found', [
+    ('# BEGIN m\ntitle\tX\n', 'BEGIN 1 and END 0'),
+    ('title\tX\n# END m\n', 'BEGIN 0 and END 1'),
+    ('# END m\ntitle\tX\n# BEGIN m\n', 'BEGIN 1 and END 1'),
+    ('# BEGIN m\n# END m\n# BEGIN m\n# END m\n', 'BEGIN 2 and END 2'),
+])
+def test_set_block_refuses_a_block_cut_or_doubled_by_hand(menu, found):
+    with pytest.raises(gl.GrubLegacyError, match=found):
+        gl.set_block(menu, ENTRY, 'm')
+
+
+def test_set_block_refuses_an_empty_block():
+    with pytest.raises(gl.GrubLegacyError, match='empty'):
+        gl.set_block('default 0\n', ' \n', 'm')
+
+
+def test_set_block_splits_on_newlines_only_and_refuses_a_marker_with_a_line_break():
+    odd = 'title\tXen \x0c form feed\nkernel\t/boot/xen.gz\r\n'
+    assert gl.set_block('default 0\n', odd, 'm') == 'default 0\n# BEGIN m\ntitle\tXen \x0c form feed\nkernel\t/boot/xen.gz\n# END m\n'
+    with pytest.raises(gl.GrubLegacyError, match='one line'):
+        gl.set_block('default 0\n', ENTRY, 'm\n# END m')
+
+
+def test_block_of_reads_what_set_block_wrote_and_nothing_from_a_cut_block():
+    written = gl.set_block('default 0\n', ENTRY, 'm')
+    assert gl.block_of(written, 'm') == ENTRY.splitlines()
+    assert gl.block_of('default 0\n', 'm') is None
+    assert gl.block_of('# END m\n# BEGIN m\n', 'm') is None

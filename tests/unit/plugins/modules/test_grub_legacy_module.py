@@ -334,3 +334,63 @@ def test_groot_comes_from_debians_default_options_block(run_module, rhel5, tmp_p
     # RHEL 5's grub.conf has no such block.
     conf = str(rhel5 / 'boot' / 'grub' / 'grub.conf')
     assert run_module(grub_legacy, path=conf, default='0', _ansible_check_mode=True)['groot'] is None
+
+
+# --- stanza: the role's own Xen entry, written in the call that makes it the default ---
+STANZA = ('title\t\tXen 4.17-amd64 / Debian GNU/Linux, kernel 6.1.0-28-amd64\n'
+          'root\t\t(hd0,0)\n'
+          'kernel\t\t/boot/xen-4.17-amd64.gz dom0_mem=1024M,max:1024M\n'
+          'module\t\t/boot/vmlinuz-6.1.0-28-amd64 root=UUID=3f9a ro quiet\n'
+          'module\t\t/boot/initrd.img-6.1.0-28-amd64\n')
+
+
+def _blockinfile(run_module, path, block):
+    """Ansible's own blockinfile with the marker the role used until 2026-12-02."""
+    from ansible.modules import blockinfile
+    return run_module(blockinfile, path=str(path), block=block, insertbefore='^### BEGIN AUTOMAGIC KERNELS LIST',
+                      marker='# {mark} ' + grub_legacy.STANZA_MARKER)
+
+
+@pytest.mark.parametrize('plan', ['trial', 'permanent'])
+def test_stanza_is_written_where_blockinfile_wrote_it_and_made_the_default(run_module, tmp_path, plan):
+    ours, theirs = tmp_path / 'ours.lst', tmp_path / 'theirs.lst'
+    for menu in (ours, theirs):
+        shutil.copy(os.path.join(FIXTURES, 'debian12_menu.lst'), str(menu))
+    result = run_module(grub_legacy, path=str(ours), stanza=dict(text=STANZA), default='xen', plan=plan,
+                        boot_dir=str(tmp_path))
+    assert result['changed'] is True and result['stanza_changed'] is True and result['default_index'] == 0, result
+    assert result['default_title'] == 'Xen 4.17-amd64 / Debian GNU/Linux, kernel 6.1.0-28-amd64'
+    # The same menu with the stanza written by blockinfile first, then the default set by the module as before.
+    _blockinfile(run_module, theirs, STANZA)
+    run_module(grub_legacy, path=str(theirs), default='xen', plan=plan, boot_dir=str(tmp_path))
+    assert read(str(ours)) == read(str(theirs))
+    # Again, on either: nothing to do (a block blockinfile wrote is taken over as it is).
+    for menu in (ours, theirs):
+        again = run_module(grub_legacy, path=str(menu), stanza=dict(text=STANZA), default='xen', plan=plan,
+                           boot_dir=str(tmp_path))
+        assert again['changed'] is False and again['stanza_changed'] is False, again
+
+
+def test_stanza_in_check_mode_shows_the_whole_change_and_writes_nothing(run_module, tmp_path):
+    menu = tmp_path / 'menu.lst'
+    shutil.copy(os.path.join(FIXTURES, 'debian12_menu.lst'), str(menu))
+    (tmp_path / 'default').write_text(u'0\n' + u'#\n' * 10)
+    before = sorted(os.listdir(str(tmp_path))), read(str(menu))
+    result = run_module(grub_legacy, path=str(menu), stanza=dict(text=STANZA), default='xen', plan='trial',
+                        boot_dir=str(tmp_path), _ansible_check_mode=True, _ansible_diff=True)
+    assert result['changed'] is True and result['trial'] is True and result['default_index'] == 0
+    assert result['fallback_title'] == 'Debian GNU/Linux, kernel 6.1.0-28-amd64'
+    assert STANZA.splitlines()[0] in result['diff'][0]['after'] and STANZA.splitlines()[0] not in result['diff'][0]['before']
+    assert (sorted(os.listdir(str(tmp_path))), read(str(menu))) == before
+
+
+def test_stanza_with_a_marker_line_cut_by_hand_fails_and_changes_nothing(run_module, tmp_path):
+    menu = tmp_path / 'menu.lst'
+    shutil.copy(os.path.join(FIXTURES, 'debian12_menu.lst'), str(menu))
+    _blockinfile(run_module, menu, STANZA)
+    cut = ''.join(line for line in read(str(menu)).decode().splitlines(True) if not line.startswith('# END '))
+    menu.write_text(cut)
+    result = run_module(grub_legacy, path=str(menu), stanza=dict(text=STANZA), default='xen', plan='trial',
+                        boot_dir=str(tmp_path))
+    assert result['failed'] is True and 'found BEGIN 1 and END 0' in result['msg'], result
+    assert menu.read_text() == cut
