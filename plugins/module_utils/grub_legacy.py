@@ -502,13 +502,28 @@ def block_markers(marker):
     return '# BEGIN %s' % marker, '# END %s' % marker
 
 
+def _block_span(bare, begin, end):
+    """(BEGIN index, END index) of the one block in the lines ``bare`` (without line ends), or None where neither marker
+    line is there; raises GrubLegacyError for one without the other, either twice, or the END first."""
+    starts = [i for i, line in enumerate(bare) if line == begin]
+    ends = [i for i, line in enumerate(bare) if line == end]
+    if not starts and not ends:
+        return None
+    if len(starts) != 1 or len(ends) != 1 or ends[0] < starts[0]:
+        raise GrubLegacyError('the lines "%s" and "%s" must each be there once, in that order, around the block; '
+                              'found BEGIN %d and END %d time(s): mend the menu by hand' % (begin, end, len(starts),
+                                                                                            len(ends)))
+    return starts[0], ends[0]
+
+
 def block_of(text, marker):
     """The lines between the marker lines (set_block's), or None where the text has no such block (or a cut one)."""
-    begin, end = block_markers(marker)
     bare = [line.rstrip('\r\n') for line in split_lines(text)]
-    if bare.count(begin) != 1 or bare.count(end) != 1 or bare.index(end) < bare.index(begin):
+    try:
+        span = _block_span(bare, *block_markers(marker))
+    except GrubLegacyError:
         return None
-    return bare[bare.index(begin) + 1:bare.index(end)]
+    return None if span is None else bare[span[0] + 1:span[1]]
 
 
 def set_block(text, block, marker):
@@ -532,15 +547,10 @@ def set_block(text, block, marker):
     lines = split_lines(text)
     eol = '\r\n' if lines and lines[0].endswith('\r\n') else '\n'
     bare = [line.rstrip('\r\n') for line in lines]
-    starts = [i for i, line in enumerate(bare) if line == begin]
-    ends = [i for i, line in enumerate(bare) if line == end]
     wanted = [line + eol for line in [begin] + block_lines + [end]]
-    if starts or ends:
-        if len(starts) != 1 or len(ends) != 1 or ends[0] < starts[0]:
-            raise GrubLegacyError('the lines "%s" and "%s" must each be there once, in that order, around the block; '
-                                  'found BEGIN %d and END %d time(s): mend the menu by hand' % (begin, end, len(starts),
-                                                                                                len(ends)))
-        return render(lines[:starts[0]] + wanted + lines[ends[0] + 1:])
+    span = _block_span(bare, begin, end)
+    if span is not None:
+        return render(lines[:span[0]] + wanted + lines[span[1] + 1:])
     where = None
     for i, line in enumerate(bare):
         if line.startswith(AUTOMAGIC_BEGIN):

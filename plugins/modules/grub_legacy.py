@@ -331,7 +331,6 @@ from ansible_collections.xenhost.dom0.plugins.module_utils.text_file import writ
 DEFAULT_PATHS = ('/boot/grub/menu.lst', '/boot/grub/grub.conf')
 # A menu.lst is a few KiB; GRUB's default file is 10 bytes plus a comment. Bigger is not such a file.
 MAX_MENU_BYTES = 16 * 1024 * 1024
-STANZA_MARKER = grub_legacy.STANZA_MARKER
 MAX_DEFAULT_FILE_BYTES = 64 * 1024
 
 
@@ -378,7 +377,7 @@ def main():
             missing=dict(type='str', choices=['fail', 'report'], default='fail'),
             stanza=dict(type='dict', options=dict(
                 text=dict(type='str', required=True),
-                marker=dict(type='str', default=STANZA_MARKER),
+                marker=dict(type='str', default=grub_legacy.STANZA_MARKER),
             )),
         ),
         supports_check_mode=True,

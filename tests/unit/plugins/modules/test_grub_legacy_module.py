@@ -12,6 +12,7 @@ import stat
 
 import pytest
 
+from ansible_collections.xenhost.dom0.plugins.module_utils.grub_legacy import STANZA_MARKER
 from ansible_collections.xenhost.dom0.plugins.modules import grub_legacy
 
 FIXTURES = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtures', 'grub')
@@ -348,7 +349,7 @@ def _blockinfile(run_module, path, block):
     """Ansible's own blockinfile with the marker the role used until 2026-12-02."""
     from ansible.modules import blockinfile
     return run_module(blockinfile, path=str(path), block=block, insertbefore='^### BEGIN AUTOMAGIC KERNELS LIST',
-                      marker='# {mark} ' + grub_legacy.STANZA_MARKER)
+                      marker='# {mark} ' + STANZA_MARKER)
 
 
 @pytest.mark.parametrize('plan', ['trial', 'permanent'])
