@@ -274,6 +274,23 @@ def missing_files(entries, indexes, boot_dir, exists):
     return missing
 
 
+def unloadable_refusal(missing, default_entry, fallback_entry=None):
+    """The message that refuses a change after which GRUB could not load the default entry (or a trial's way back),
+    or None where nothing is ``missing``. Pure; the module decides when to refuse (a real run that would write).
+
+    Why before writing: a menu whose default names a file that is gone does not boot; a trial armed on it would
+    already be "the next boot" if the host rebooted for any reason before the files were put back.
+    """
+    if not missing:
+        return None
+    entries = 'entry %d ("%s")' % (default_entry.index, default_entry.title)
+    if fallback_entry is not None:
+        entries += ' and the entry the trial comes back to, %d ("%s"),' % (fallback_entry.index, fallback_entry.title)
+    return ('not changed: after this change %s would name files that are not there: %s. GRUB could not load it. '
+            'Install them (the hypervisor and kernel packages, the initrd), then run again; do not reboot for Xen '
+            'before.' % (entries, ', '.join(missing)))
+
+
 class MenuConfig(object):
     """Parsed view of a menu.lst; ``lines`` is the only source of truth."""
 

@@ -132,6 +132,17 @@ options:
     choices: [fail, report]
     default: fail
     version_added: 0.2.0
+  require_files:
+    description:
+      - Refuse a change after which the default entry, or with O(plan=trial) the entry the trial comes back to, names
+        files that are not there (RV(missing_files)). The module fails naming them and writes neither the menu nor the
+        C(default) file, so GRUB is never pointed at an entry it cannot load.
+      - In check mode nothing is written and the files are only reported (a package transaction that did not run may
+        be what installs them). Where the menu and the C(default) file need no change, they are only reported too.
+      - V(false) writes the change anyway and reports them.
+    type: bool
+    default: true
+    version_added: 0.2.0
 attributes:
   check_mode:
     support: full
@@ -140,6 +151,8 @@ attributes:
 notes:
   - Fails, changing nothing, when there is no Xen entry (for O(default=xen)) or the file cannot be understood;
     the message lists the titles found.
+  - Fails, changing nothing, when the change would make GRUB boot an entry whose files are not there (see
+    O(require_files)).
   - A second run with the same options changes nothing.
   - The C(default) file of a C(default saved) menu is read as GRUB 0.97's stage2 reads it - its first 9 bytes, an
     optional C(0x) (hex) then digits, no leading blanks. When it is missing, empty or starts with anything else, GRUB
@@ -302,7 +315,8 @@ missing_files:
   description:
     - The files (hypervisor, kernels, initrds) of the default entry, and with O(plan=trial) of the entry the trial
       falls back to, that are not regular files on this system (paths as O(boot_dir) resolves them). Empty when all
-      are there. GRUB cannot load an entry whose files are gone, so do not reboot while this is not empty.
+      are there. GRUB cannot load an entry whose files are gone, so do not reboot while this is not empty. A real run
+      that would change the menu or the C(default) file fails instead, changing nothing (O(require_files)).
   returned: where the menu is there (RV(exists) true)
   type: list
   elements: str
@@ -375,6 +389,7 @@ def main():
             dom0_args=dict(type='raw'),
             boot_dir=dict(type='path', default='/boot'),
             missing=dict(type='str', choices=['fail', 'report'], default='fail'),
+            require_files=dict(type='bool', default=True),
             stanza=dict(type='dict', options=dict(
                 text=dict(type='str', required=True),
                 marker=dict(type='str', default=grub_legacy.STANZA_MARKER),
@@ -458,6 +473,13 @@ def main():
         out['default_file'] = default_file
     if module._diff and diffs:
         out['diff'] = diffs
+
+    if out['changed'] and not module.check_mode and params['require_files']:
+        refusal = grub_legacy.unloadable_refusal(out['missing_files'], result['chosen'],
+                                                 fallback_entry if out['trial'] else None)
+        if refusal:
+            module.fail_json(msg='%s: %s' % (path, _clean(refusal)), path=path, missing_files=out['missing_files'],
+                             default_index=out['default_index'], fallback_index=out['fallback_index'])
 
     if out['changed'] and not module.check_mode:
         if params['backup']:

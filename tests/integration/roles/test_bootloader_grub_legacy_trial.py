@@ -169,9 +169,11 @@ def test_debian_check_mode_before_the_packages_says_what_would_change(playbook_d
     assert 'would get the Xen entry' in out and 'Xen 4.17-amd64 / Debian GNU/Linux, kernel 6.1.0-28-amd64' in out, out
     assert '+# BEGIN xenhost.dom0 Xen entry' in out, out
     assert menu.read_text() == before
-    # A real run still refuses the entry whose hypervisor image is missing.
+    # A real run refuses the entry whose hypervisor image is missing, before it writes anything.
     rc, out = _run(playbook_dir, tmp_path, menu)
-    assert rc != 0 and 'xen-4.17-amd64.gz' in out, out
+    assert rc != 0 and 'xen-4.17-amd64.gz' in out and 'not changed' in out, out
+    assert menu.read_text() == before
+    assert _saved(menu) == '0\n' + DEFAULT_TAIL
 
 
 def test_rhel5_trial_then_permanent(playbook_dir, tmp_path):
@@ -205,3 +207,8 @@ def test_trial_refused_when_the_fallback_kernel_is_missing(playbook_dir, tmp_pat
     rc, out = _run(playbook_dir, tmp_path, menu, '--check', platform='RedHat-5')
     assert rc != 0, out
     assert 'name files that do not exist' in out and 'vmlinuz-2.6.18-398.el5' in out, out
+    # A real run: grub.conf is not touched and no default file is written (the trial is not armed).
+    before = menu.read_text()
+    rc, out = _run(playbook_dir, tmp_path, menu, platform='RedHat-5')
+    assert rc != 0 and 'not changed' in out and 'vmlinuz-2.6.18-398.el5' in out, out
+    assert menu.read_text() == before and not (menu.parent / 'default').exists()

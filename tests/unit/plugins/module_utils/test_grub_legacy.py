@@ -486,6 +486,18 @@ def test_missing_files_of_the_named_entries_only():
         '/boot/vmlinuz-2.6.18-398.el5xen', '/boot/initrd-2.6.18-398.el5xen.img']
 
 
+def test_unloadable_refusal_names_the_entries_and_files_or_is_none():
+    entries = gl.MenuConfig(fixture('rhel5_grub.conf')).entries
+    assert gl.unloadable_refusal([], entries[1], entries[0]) is None
+    alone = gl.unloadable_refusal(['/boot/xen.gz-2.6.18-398.el5'], entries[1])
+    assert alone.startswith('not changed: after this change entry 1 ("Red Hat Enterprise Linux Server '
+                            '(2.6.18-398.el5xen)") would name files that are not there: /boot/xen.gz-2.6.18-398.el5.')
+    trial = gl.unloadable_refusal(['/boot/initrd-2.6.18-398.el5.img', '/boot/vmlinuz-2.6.18-398.el5'],
+                                  entries[1], entries[0])
+    assert ('and the entry the trial comes back to, 0 ("Red Hat Enterprise Linux Server (2.6.18-398.el5)"), would '
+            'name files that are not there: /boot/initrd-2.6.18-398.el5.img, /boot/vmlinuz-2.6.18-398.el5.') in trial
+
+
 # --- set_block: the role's own Xen stanza between marker lines ---
 BEGIN, END = gl.block_markers(gl.STANZA_MARKER)
 ENTRY = 'title\tXen\nkernel\t/boot/xen.gz\nmodule\t/boot/vmlinuz-6.1.0-28-amd64\n'

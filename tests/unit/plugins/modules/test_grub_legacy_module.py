@@ -16,6 +16,10 @@ from ansible_collections.xenhost.dom0.plugins.module_utils.grub_legacy import ST
 from ansible_collections.xenhost.dom0.plugins.modules import grub_legacy
 
 FIXTURES = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtures', 'grub')
+# For the tests of how the module writes (mode, owner, backups, the default file): the kernels and hypervisors their
+# menus name are not on this machine, and a real run refuses a default GRUB could not load
+# (test_a_change_to_an_entry_that_cannot_load_is_refused_before_anything_is_written).
+WRITES = dict(require_files=False)
 
 
 def read(path):
@@ -59,7 +63,7 @@ def test_symlink_followed_mode_owner_kept_backup_made_and_second_run_unchanged(r
     if as_root:
         os.chown(str(conf), *owner)
     before = read(str(conf))
-    result = run_module(grub_legacy, path=str(grub / 'menu.lst'), default='xen', xen_args='dom0_mem=1024M,max:1024M', backup=True)
+    result = run_module(grub_legacy, **WRITES, path=str(grub / 'menu.lst'), default='xen', xen_args='dom0_mem=1024M,max:1024M', backup=True)
     assert result['changed'] is True
     # links still links, target rewritten
     assert os.path.islink(str(grub / 'menu.lst')) and os.path.islink(str(rhel5 / 'etc' / 'grub.conf'))
@@ -77,7 +81,7 @@ def test_symlink_followed_mode_owner_kept_backup_made_and_second_run_unchanged(r
     assert stat.S_IMODE(os.stat(backup).st_mode) == 0o600
     # no temporary files left behind
     assert sorted(os.listdir(str(grub))) == sorted(['grub.conf', 'menu.lst', os.path.basename(backup)])
-    again = run_module(grub_legacy, path=str(grub / 'menu.lst'), default='xen', xen_args='dom0_mem=1024M,max:1024M', backup=True)
+    again = run_module(grub_legacy, **WRITES, path=str(grub / 'menu.lst'), default='xen', xen_args='dom0_mem=1024M,max:1024M', backup=True)
     assert again['changed'] is False and 'backup_file' not in again
     assert read(str(conf)).decode() == after
 
@@ -130,7 +134,7 @@ def test_default_saved_writes_the_default_file_like_grub_set_default(run_module,
     assert check['changed'] is True and check['previous_default'] == 1
     assert check['diff'][0]['before_header'] == str(default_file)
     assert read(str(default_file)) == read(os.path.join(FIXTURES, 'default_after_savedefault'))
-    result = run_module(grub_legacy, path=str(menu), default='xen', backup=True)
+    result = run_module(grub_legacy, **WRITES, path=str(menu), default='xen', backup=True)
     assert result['changed'] is True and result['default_index'] == 0
     assert result['default_file'] == str(default_file)
     assert read(str(menu)) == menu_before
@@ -140,7 +144,7 @@ def test_default_saved_writes_the_default_file_like_grub_set_default(run_module,
         "# strongly recommended.\n")
     assert read(result['backup_file']) == read(os.path.join(FIXTURES, 'default_after_savedefault'))
     assert read(result['default_backup_file']) == read(os.path.join(FIXTURES, 'default_after_savedefault'))
-    assert run_module(grub_legacy, path=str(menu), default='xen')['changed'] is False
+    assert run_module(grub_legacy, **WRITES, path=str(menu), default='xen')['changed'] is False
 
 
 def test_menu_and_default_file_both_changed_keep_both_backups(run_module, tmp_path):
@@ -149,7 +153,7 @@ def test_menu_and_default_file_both_changed_keep_both_backups(run_module, tmp_pa
     default_file = tmp_path / 'default'
     shutil.copy(os.path.join(FIXTURES, 'default_after_savedefault'), str(default_file))
     menu_before, default_before = read(str(menu)), read(str(default_file))
-    result = run_module(grub_legacy, path=str(menu), default='xen', xen_args='dom0_mem=1024M,max:1024M', backup=True)
+    result = run_module(grub_legacy, **WRITES, path=str(menu), default='xen', xen_args='dom0_mem=1024M,max:1024M', backup=True)
     assert result['changed'] is True
     assert read(str(menu)) != menu_before and read(str(default_file)) != default_before
     assert read(result['backup_file']) == menu_before
@@ -215,7 +219,7 @@ def test_unreadable_default_file_is_ignored_when_the_menu_does_not_use_it(tmp_pa
 @pytest.mark.parametrize('content', [b'', b'\n', b' 1\n', b'junk\n'])
 def test_empty_default_file_boots_0_and_is_rewritten_with_a_note(content, saved_menu, run_module):
     (saved_menu / 'default').write_bytes(content)
-    result = run_module(grub_legacy, path=str(saved_menu / 'menu.lst'), default='xen')
+    result = run_module(grub_legacy, **WRITES, path=str(saved_menu / 'menu.lst'), default='xen')
     assert result['previous_default'] == 0
     assert any('boots entry 0' in note for note in result['notes'])
     assert read(str(saved_menu / 'default')).startswith(b'%d\n' % result['default_index'])
@@ -230,7 +234,7 @@ def test_unwritable_directory_fails_naming_the_file(error, monkeypatch, rhel5, r
     def refuse(*args, **kwargs):
         raise error
     monkeypatch.setattr(tempfile, 'mkstemp', refuse)
-    result = run_module(grub_legacy, path=str(conf), default='xen')
+    result = run_module(grub_legacy, **WRITES, path=str(conf), default='xen')
     assert result['failed'] is True
     assert result['msg'].startswith('cannot write %s' % conf) and error.strerror in result['msg']
     assert read(str(conf)) == before
@@ -241,7 +245,7 @@ def test_read_only_directory_for_real(rhel5, run_module):
     grub = rhel5 / 'boot' / 'grub'
     os.chmod(str(grub), 0o555)
     try:
-        result = run_module(grub_legacy, path=str(grub / 'grub.conf'), default='xen')
+        result = run_module(grub_legacy, **WRITES, path=str(grub / 'grub.conf'), default='xen')
     finally:
         os.chmod(str(grub), 0o755)
     assert result['failed'] is True and 'cannot write' in result['msg']
@@ -272,7 +276,7 @@ def test_empty_or_non_ascii_default_fails_cleanly(spec, rhel5, run_module):
 def test_trial_writes_menu_and_a_whole_default_file_then_permanent(run_module, rhel5):
     grub = rhel5 / 'boot' / 'grub'
     conf = grub / 'grub.conf'
-    result = run_module(grub_legacy, path=str(conf), default='xen', plan='trial', dom0_args=['panic=10'])
+    result = run_module(grub_legacy, **WRITES, path=str(conf), default='xen', plan='trial', dom0_args=['panic=10'])
     assert result['changed'] is True and result['trial'] is True and result['plan'] == 'trial'
     assert result['fallback_index'] == 0
     assert result['fallback_title'] == 'Red Hat Enterprise Linux Server (2.6.18-398.el5)'
@@ -280,17 +284,17 @@ def test_trial_writes_menu_and_a_whole_default_file_then_permanent(run_module, r
     assert read(str(grub / 'default')).startswith(b'1\n#\n')
     assert os.stat(str(conf)).st_mode & 0o777 == 0o600
     assert b'\tsavedefault fallback\n' in read(str(conf))
-    again = run_module(grub_legacy, path=str(conf), default='xen', plan='trial', dom0_args=['panic=10'])
+    again = run_module(grub_legacy, **WRITES, path=str(conf), default='xen', plan='trial', dom0_args=['panic=10'])
     assert again['changed'] is False and again['fallback_index'] == 0
     # GRUB's savedefault wrote entry 0 in place of the first 10 bytes as it booted Xen.
     data = read(str(grub / 'default'))
     with open(str(grub / 'default'), 'wb') as handle:
         handle.write(b'0\x00' + b'\n' * 8 + data[10:])
-    permanent = run_module(grub_legacy, path=str(conf), default='xen', plan='permanent', dom0_args=['panic=10'])
+    permanent = run_module(grub_legacy, **WRITES, path=str(conf), default='xen', plan='permanent', dom0_args=['panic=10'])
     assert permanent['changed'] is True and permanent['trial'] is False and permanent['fallback_index'] is None
     assert b'savedefault' not in read(str(conf))
     assert read(str(grub / 'default')).startswith(b'1\n#\n')
-    final = run_module(grub_legacy, path=str(conf), default='xen', plan='permanent', dom0_args=['panic=10'])
+    final = run_module(grub_legacy, **WRITES, path=str(conf), default='xen', plan='permanent', dom0_args=['panic=10'])
     assert final['changed'] is False
 
 
@@ -322,6 +326,40 @@ def test_missing_files_of_the_default_and_of_a_trials_fallback(run_module, rhel5
     os.mkdir(str(boot / 'xen.gz-2.6.18-398.el5'))
     result = run_module(grub_legacy, path=str(conf), default='xen', boot_dir=str(boot), _ansible_check_mode=True)
     assert result['missing_files'] == [str(boot / 'xen.gz-2.6.18-398.el5')]
+
+
+def test_a_change_to_an_entry_that_cannot_load_is_refused_before_anything_is_written(run_module, rhel5):
+    boot = rhel5 / 'boot'
+    conf = boot / 'grub' / 'grub.conf'
+    for name in ('vmlinuz-2.6.18-398.el5xen', 'initrd-2.6.18-398.el5xen.img', 'vmlinuz-2.6.18-398.el5',
+                 'initrd-2.6.18-398.el5.img'):
+        (boot / name).write_text('x')
+    before = read(str(conf))
+    args = dict(path=str(conf), default='xen', plan='trial', boot_dir=str(boot), backup=True)
+    # Xen's image is not there: neither the menu nor the default file is written, no backup is made.
+    refused = run_module(grub_legacy, **args)
+    assert refused['failed'] is True
+    assert refused['missing_files'] == [str(boot / 'xen.gz-2.6.18-398.el5')]
+    assert 'not changed' in refused['msg'] and str(boot / 'xen.gz-2.6.18-398.el5') in refused['msg']
+    assert read(str(conf)) == before and sorted(os.listdir(str(boot / 'grub'))) == ['grub.conf', 'menu.lst']
+    # Check mode only reports them: a package transaction that did not run may install them.
+    preview = run_module(grub_legacy, _ansible_check_mode=True, **args)
+    assert preview.get('failed') is not True and preview['changed'] is True
+    assert preview['missing_files'] == [str(boot / 'xen.gz-2.6.18-398.el5')]
+    # The trial's way back counts as much as the Xen entry.
+    (boot / 'xen.gz-2.6.18-398.el5').write_text('x')
+    os.unlink(str(boot / 'initrd-2.6.18-398.el5.img'))
+    refused = run_module(grub_legacy, **args)
+    assert refused['failed'] is True and refused['missing_files'] == [str(boot / 'initrd-2.6.18-398.el5.img')]
+    assert 'the entry the trial comes back to, 0' in refused['msg'] and read(str(conf)) == before
+    # require_files=false writes anyway and reports them.
+    written = run_module(grub_legacy, require_files=False, **args)
+    assert written['changed'] is True and written['missing_files'] == [str(boot / 'initrd-2.6.18-398.el5.img')]
+    assert read(str(conf)) != before
+    # Nothing left to write: the missing file is reported, the run does not fail (the role's check says why).
+    again = run_module(grub_legacy, **args)
+    assert again.get('failed') is not True and again['changed'] is False
+    assert again['missing_files'] == [str(boot / 'initrd-2.6.18-398.el5.img')]
 
 
 def test_groot_comes_from_debians_default_options_block(run_module, rhel5, tmp_path):
@@ -357,17 +395,17 @@ def test_stanza_is_written_where_blockinfile_wrote_it_and_made_the_default(run_m
     ours, theirs = tmp_path / 'ours.lst', tmp_path / 'theirs.lst'
     for menu in (ours, theirs):
         shutil.copy(os.path.join(FIXTURES, 'debian12_menu.lst'), str(menu))
-    result = run_module(grub_legacy, path=str(ours), stanza=dict(text=STANZA), default='xen', plan=plan,
+    result = run_module(grub_legacy, **WRITES, path=str(ours), stanza=dict(text=STANZA), default='xen', plan=plan,
                         boot_dir=str(tmp_path))
     assert result['changed'] is True and result['stanza_changed'] is True and result['default_index'] == 0, result
     assert result['default_title'] == 'Xen 4.17-amd64 / Debian GNU/Linux, kernel 6.1.0-28-amd64'
     # The same menu with the stanza written by blockinfile first, then the default set by the module as before.
     _blockinfile(run_module, theirs, STANZA)
-    run_module(grub_legacy, path=str(theirs), default='xen', plan=plan, boot_dir=str(tmp_path))
+    run_module(grub_legacy, **WRITES, path=str(theirs), default='xen', plan=plan, boot_dir=str(tmp_path))
     assert read(str(ours)) == read(str(theirs))
     # Again, on either: nothing to do (a block blockinfile wrote is taken over as it is).
     for menu in (ours, theirs):
-        again = run_module(grub_legacy, path=str(menu), stanza=dict(text=STANZA), default='xen', plan=plan,
+        again = run_module(grub_legacy, **WRITES, path=str(menu), stanza=dict(text=STANZA), default='xen', plan=plan,
                            boot_dir=str(tmp_path))
         assert again['changed'] is False and again['stanza_changed'] is False, again
 
