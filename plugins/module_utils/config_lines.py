@@ -40,10 +40,21 @@ def changes_of(lines, insertbefore=None):
     return changes, None
 
 
+def split_lines(text):
+    """The lines of ``text``, each with its newline, split at newlines only, as lineinfile reads a file and as sh reads
+    one: str.splitlines() would also split at form feeds, vertical tabs, U+2028 and the like, which sh reads as
+    ordinary characters, so a line holding one would be taken for two and written again on every run."""
+    parts = text.split('\n')
+    lines = [part + '\n' for part in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
 def set_lines(text, changes, insertbefore=None):
     """(new text, the regexps whose change altered the text, in order): changes is a list of (regexp, line) pairs,
     line None to remove."""
-    lines = text.splitlines(True)
+    lines = split_lines(text)
     before = re.compile(insertbefore) if insertbefore else None
     changed = []
     for regexp, line in changes:

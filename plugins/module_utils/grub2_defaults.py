@@ -38,6 +38,33 @@ def _assignment_re(name):
     return re.compile(r'^[ \t]*(?:export[ \t]+)?%s=(.*)$' % re.escape(name))
 
 
+# Outside quotes these end the word or start other sh syntax (a list, a pipe, a redirection, a subshell, a tilde
+# expansion); shlex, which reads the value here, takes them as ordinary characters.
+_SH_SYNTAX = frozenset(';&|<>()~')
+
+
+def _sh_syntax_outside_quotes(rest):
+    """The first character of ``rest`` (what follows NAME=) that sh reads as syntax and shlex would not: one of
+    _SH_SYNTAX outside quotes, or a # inside a word (part of the value for sh, a comment for shlex). None where
+    there is none before a comment sh would also see."""
+    quote = None
+    previous = ' '
+    for char in rest:
+        if quote:
+            if char == quote:
+                quote = None
+        elif char in '\'"':
+            quote = char
+        elif char == '#':
+            if previous in ' \t':
+                return None
+            return char
+        elif char in _SH_SYNTAX:
+            return char
+        previous = char
+    return None
+
+
 def read_setting(text, name):
     """The value sh gives ``name`` after sourcing ``text`` (its last assignment), or None when never assigned.
 
@@ -62,6 +89,10 @@ def read_assignment(text, name):
         if '$' in rest or '`' in rest or '\\' in rest:
             raise SettingError('line %d sets %s with a shell expansion or escape (%s); set it to plain options by hand'
                                % (number, name, line.strip()))
+        syntax = _sh_syntax_outside_quotes(rest)
+        if syntax:
+            raise SettingError('line %d sets %s with %r outside quotes, which sh reads as more than a value (%s); quote '
+                               'the value by hand' % (number, name, syntax, line.strip()))
         try:
             words = shlex.split(rest, comments=True, posix=True)
         except ValueError:

@@ -70,6 +70,8 @@ __metaclass__ = type
 import os
 import re
 
+from ansible_collections.xenhost.dom0.plugins.module_utils import inputs
+
 AUTOMAGIC_BEGIN = '### BEGIN AUTOMAGIC KERNELS LIST'
 AUTOMAGIC_END = '### END DEBIAN AUTOMAGIC KERNELS LIST'
 MAGIC_OPTS_BEGIN = '## ## Start Default Options ##'
@@ -820,6 +822,14 @@ def plan(text, default='xen', fallback=None, xen_args=None, saved_index=None, mo
         previous = setting if setting is not None else 0
     chosen = select_entry(config, default, 'default')
     tokens = split_args(xen_args)
+    dom0_tokens = split_args(dom0_args)
+    # A word GRUB legacy or sh would read otherwise (a trailing backslash joins the next menu line onto the kernel line,
+    # and the dom0 kernel's module line is lost) must not reach the menu.
+    errors = [inputs.hypervisor_option_error(token, owned=False) for token in tokens]
+    errors += [inputs.boot_arg_error(token, "dom0 kernel argument") for token in dom0_tokens]
+    errors = [error for error in errors if error]
+    if errors:
+        raise GrubLegacyError('; '.join(errors))
     if (tokens or mode) and not chosen.xen:
         raise GrubLegacyError('%s the chosen default entry %d (%s) does not boot Xen'
                               % ('xen_args were given but' if tokens else 'a %s Xen default was asked for but' % mode,
@@ -855,7 +865,6 @@ def plan(text, default='xen', fallback=None, xen_args=None, saved_index=None, mo
                 fb_entry = select_entry(config, fallback, 'fallback')
                 if config.fallback_setting() != [fb_entry.index]:
                     new_text = set_global(new_text, 'fallback', str(fb_entry.index))
-    dom0_tokens = split_args(dom0_args)
     if dom0_tokens and chosen.xen:
         new_text = set_dom0_args(new_text, chosen.index, dom0_tokens)
     if tokens:

@@ -23,6 +23,9 @@ import re
 # syntax (com1=115200,8n1  console=com1,vga  cpufreq=xen:performance  loglvl=all/all  iommu=no-intremap)
 # and has no character special to sh, GRUB script or menu.lst (no quotes, $, `, ;, \, #, {, }, blanks).
 _OPTION_RE = re.compile(r'[A-Za-z][A-Za-z0-9_.-]{0,63}(=[A-Za-z0-9_.,:+/@=-]{0,192})?')
+# Xen copies each blank-separated option into a 128-byte buffer and silently drops the rest (xen/common/kernel.c,
+# cmdline parsing): a longer option would reach Xen cut, as another value than the one written.
+OPTION_MAX_CHARS = 127
 # Hypervisor options the roles own: given in the list they would silently override or defeat them.
 OWNED_OPTIONS = {
     'dom0_mem': 'set xen_bootloader_dom0_mem instead',
@@ -30,20 +33,27 @@ OWNED_OPTIONS = {
     'noreboot': 'it keeps a crashed host halted, so a failed boot into Xen cannot fall back by itself',
     'panic': 'not a Xen option; Xen reboots on panic by itself unless noreboot is given',
 }
+# reboot=<type>[,<type>...]: Xen's x86 set_reboot_type reads a type starting with "n" ("no", "n") as noreboot.
+_NOREBOOT_TYPE = 'noreboot under another name (a reboot= type starting with "n"): %s' % OWNED_OPTIONS['noreboot']
 _SIZE_RE = re.compile(r'([1-9][0-9]{0,9})([KMGTkmgt])')
 _SIZE_MIB = {'k': 1.0 / 1024, 'm': 1, 'g': 1024, 't': 1024 * 1024}
 # dom0 below this does not boot a current distribution kernel with its initramfs; Xen itself supports
 # hosts up to 16 TiB on the releases the collection manages.
 DOM0_MEM_MIN_MIB = 256
 DOM0_MEM_MAX_MIB = 16 * 1024 * 1024
+# dom0's panic=N (seconds before its kernel reboots after a panic): an hour at most.
+DOM0_PANIC_SECONDS_MAX = 3600
 _VCPUS_RE = re.compile(r'([1-9][0-9]{0,3})(?:-([1-9][0-9]{0,3}))?')
 VCPUS_MAX = 4096
 _PATH_RE = re.compile(r'/(?:[A-Za-z0-9_.+-]+/?)*')
-_RELPATH_RE = re.compile(r'[A-Za-z0-9_.+-]+(?:/[A-Za-z0-9_.+-]+)*')
+# A directory on the installation media, named in a yum repository id too (yum takes letters, digits and - _ . : there).
+_MEDIA_DIR_RE = re.compile(r'[A-Za-z0-9_.-]{1,64}')
 # Debian (name[:arch][=version]) and RPM package names; no glob characters, nothing a shell expands.
 _PACKAGE_RE = re.compile(r'[A-Za-z0-9][A-Za-z0-9_.+-]{0,99}(?::[a-z0-9-]{1,20})?(?:=[A-Za-z0-9.+~:_-]{1,100})?')
-# The reboot message goes inside double quotes on shutdown's command line (ansible.builtin.reboot builds it).
-_MESSAGE_RE = re.compile(r"[A-Za-z0-9 .,:;()/_+'!?@%=-]{1,200}")
+# The reboot message goes inside double quotes on shutdown's command line (ansible.builtin.reboot builds it). It is
+# still one word there, and systemd's shutdown reorders its arguments, so a message starting with "-" would be read as
+# an option (-P powers off, -H halts, -c cancels): it must not start with one.
+_MESSAGE_RE = re.compile(r"[A-Za-z0-9 .,:;()/_+'!?@%=][A-Za-z0-9 .,:;()/_+'!?@%=-]{0,199}")
 # The reboot test command is run by a shell: a program and plain words, no shell syntax.
 _COMMAND_RE = re.compile(r'[A-Za-z0-9_./-]{1,100}(?: [A-Za-z0-9_./=:,+@%-]{1,100}){0,10}')
 
@@ -52,16 +62,29 @@ def _show(value):
     return repr(value) if not isinstance(value, str) or len(value) <= 80 else repr(value[:77] + '...')
 
 
+def boot_arg_error(arg, what='hypervisor option'):
+    """Why ``arg`` cannot be one word of a boot command line (Xen's or dom0's kernel's) in GRUB's menu and in files
+    root sources, or None: the grammar alone, no policy."""
+    if not isinstance(arg, str):
+        return 'each option must be a string, got %s %s' % (type(arg).__name__, _show(arg))
+    if not _OPTION_RE.fullmatch(arg):
+        return ('%s is not one %s: name[=value], the value only of letters, digits and _ . , : + / @ = -'
+                ' (no blanks, quotes, $, `, ;, \\ or #)' % (_show(arg), what))
+    return None
+
+
 def hypervisor_option_error(option, owned=True):
     """Why ``option`` cannot go on the Xen command line, or None. owned=False allows the roles' own options."""
-    if not isinstance(option, str):
-        return 'each option must be a string, got %s %s' % (type(option).__name__, _show(option))
-    if not _OPTION_RE.fullmatch(option):
-        return ('%s is not one hypervisor option: name[=value], the value only of letters, digits and _ . , : + / @ = -'
-                ' (no blanks, quotes, $, `, ;, \\ or #)' % _show(option))
-    name = option.split('=', 1)[0]
+    error = boot_arg_error(option)
+    if error:
+        return error
+    if len(option) > OPTION_MAX_CHARS:
+        return ('%s is longer than %d characters: Xen would read it cut short' % (_show(option), OPTION_MAX_CHARS))
+    name, _sep, value = option.partition('=')
     if owned and name in OWNED_OPTIONS:
         return '%s is refused: %s' % (_show(option), OWNED_OPTIONS[name])
+    if owned and name == 'reboot' and any(kind[:1] in ('n', 'N') for kind in value.split(',')):
+        return '%s is refused: %s' % (_show(option), _NOREBOOT_TYPE)
     return None
 
 
@@ -129,9 +152,10 @@ def path_error(value, empty_ok=True):
     return None
 
 
-def relpath_error(value):
-    if not isinstance(value, str) or not _RELPATH_RE.fullmatch(value) or '..' in value.split('/'):
-        return 'must be a relative path of letters, digits and _ . + - without .., got %s' % _show(value)
+def media_dir_error(value):
+    if not isinstance(value, str) or not _MEDIA_DIR_RE.fullmatch(value) or value in ('.', '..'):
+        return ('must be the name of a directory at the top of the media: letters, digits and _ . - (not . or ..), '
+                'got %s' % _show(value))
     return None
 
 
@@ -203,21 +227,22 @@ RULES = {
     'xen_bootloader_dom0_mem': _one(dom0_mem_error),
     'xen_bootloader_dom0_max_vcpus': _one(dom0_max_vcpus_error),
     'xen_bootloader_extra_args': hypervisor_options_errors,
-    'xen_bootloader_dom0_panic_seconds': _int_between(0, 3600),
+    'xen_bootloader_dom0_panic_seconds': _int_between(0, DOM0_PANIC_SECONDS_MAX),
     'xen_bootloader_grub_legacy_path': _one(path_error),
     'xen_bootloader_grub2_cfg_path': _one(path_error),
     'xen_packages_extra': _list_of(package_error, '[xen-tools]'),
     'xen_packages_apt_cache_valid_time': _int_between(0, 31536000),
     'xen_packages_media_path': _one(path_error),
     'xen_packages_media_gpgkey': _one(path_error),
-    'xen_packages_media_subdirs': _list_of(relpath_error, '[Server, VT]'),
+    'xen_packages_media_subdirs': _list_of(media_dir_error, '[Server, VT]'),
     'xen_toolstack_autoballoon': _one(_autoballoon),
     'xen_toolstack_xendomains_save_dir': _one(path_error),
     'xen_virt_manager_extra_packages': _list_of(package_error, '[virt-viewer]'),
     'xen_virt_manager_apt_cache_valid_time': _int_between(0, 31536000),
     'xen_reboot_timeout': _int_between(60, 86400),
     'xen_reboot_connect_timeout': _int_between(5, 300),
-    'xen_reboot_msg': _matching(_MESSAGE_RE, "1 to 200 characters of letters, digits, blanks and . , : ; ( ) / _ + ' ! ? @ % = -"),
+    'xen_reboot_msg': _matching(_MESSAGE_RE, "1 to 200 characters of letters, digits, blanks and . , : ; ( ) / _ + ' ! ? @ % = -"
+                                             ", not starting with - (shutdown would read it as an option)"),
     'xen_reboot_test_command': _matching(_COMMAND_RE, 'a program and plain arguments, such as "uptime" (no shell syntax)'),
     'xen_reboot_trial_watchdog': _off_or_between(60, 86400),
     'xen_reboot_smoke_guest_timeout': _int_between(60, 3600),

@@ -41,8 +41,9 @@ options:
     description:
       - The hypervisor options to set, each one option such as C(dom0_mem=1024M,max:1024M); merged by key into the
         current C(GRUB_CMDLINE_XEN_DEFAULT).
-    type: list
-    elements: str
+      - A list. A string is refused rather than split, since Ansible would split it at commas and Xen's options hold
+        commas (C(console=com1,vga) would become two options).
+    type: raw
     default: []
   trial:
     description:
@@ -59,6 +60,7 @@ options:
   panic_seconds:
     description:
       - Dom0's kernel gets C(panic=N) in Xen boots only (C(GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT)); V(0) removes the line.
+      - From 0 to 3600.
     type: int
     default: 0
   fallback:
@@ -155,6 +157,7 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.xenhost.dom0.plugins.module_utils import grub2_defaults
 from ansible_collections.xenhost.dom0.plugins.module_utils import text_file
+from ansible_collections.xenhost.dom0.plugins.module_utils.inputs import DOM0_PANIC_SECONDS_MAX as PANIC_SECONDS_MAX
 from ansible_collections.xenhost.dom0.plugins.module_utils.inputs import hypervisor_options_errors
 
 MAX_BYTES = 1024 * 1024
@@ -178,7 +181,7 @@ def main():
     module = AnsibleModule(
         argument_spec=dict(
             path=dict(type='path', required=True),
-            hypervisor_options=dict(type='list', elements='str', default=[]),
+            hypervisor_options=dict(type='raw', default=[]),
             trial=dict(type='bool', default=False),
             proven=dict(type='bool', default=False),
             panic_seconds=dict(type='int', default=0),
@@ -192,11 +195,12 @@ def main():
     p = module.params
     path = p['path']
     # Checked again here, not only by the role's check_inputs: these options end up in a file root sources.
-    errors = hypervisor_options_errors(list(p['hypervisor_options']), owned=False)
+    errors = hypervisor_options_errors(p['hypervisor_options'], owned=False)
     if errors:
         module.fail_json(msg='%s: refused hypervisor options: %s. %s' % (path, '; '.join(errors), NOT_CHANGED))
-    if p['panic_seconds'] < 0:
-        module.fail_json(msg='panic_seconds must be 0 or more, got %d. %s' % (p['panic_seconds'], NOT_CHANGED))
+    if not 0 <= p['panic_seconds'] <= PANIC_SECONDS_MAX:
+        module.fail_json(msg='panic_seconds must be from 0 to %d, got %d. %s'
+                         % (PANIC_SECONDS_MAX, p['panic_seconds'], NOT_CHANGED))
 
     text = _read_settings(module, path)
     try:

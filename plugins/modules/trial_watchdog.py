@@ -111,12 +111,14 @@ disarmed:
 '''
 
 import os
+import re
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.xenhost.dom0.plugins.module_utils import systemd_services, text_file
 from ansible_collections.xenhost.dom0.plugins.module_utils import trial_watchdog
 
 MAX_BYTES = 256 * 1024
+UNIT_NAME_RE = re.compile(r'[A-Za-z0-9_:.@][A-Za-z0-9_:.@-]*\.service')
 BOOT_ID = '/proc/sys/kernel/random/boot_id'
 
 
@@ -149,8 +151,10 @@ def main():
         if not os.path.isabs(path):
             module.fail_json(msg='%s must be an absolute path, got %r' % (name, path))
     unit_name = os.path.basename(unit_path)
-    if not unit_name.endswith('.service') or unit_name == '.service':
-        module.fail_json(msg='unit_path must name a .service unit, got %r' % unit_path)
+    # A name systemctl takes as a unit (not as an option: no leading -), checked before any file is written.
+    if not UNIT_NAME_RE.fullmatch(unit_name):
+        module.fail_json(msg='unit_path must name a .service unit of letters, digits and : _ . @ - (not starting with '
+                             '-), got %r' % unit_path)
 
     program, program_mode, program_exists = text_file.read_installed(program_path, MAX_BYTES)
     unit, unit_mode, unit_exists = text_file.read_installed(unit_path, MAX_BYTES)
@@ -163,7 +167,7 @@ def main():
         if seen['systemd']:
             systemctl = module.get_bin_path('systemctl', required=True)
             if unit == wanted['unit']:
-                rc, out, dummy = module.run_command([systemctl, 'is-enabled', unit_name])
+                rc, out, dummy = module.run_command([systemctl, 'is-enabled', '--', unit_name])
                 seen['enabled'] = rc == 0 and out.strip() == 'enabled'
     elif seen['systemd'] and unit_exists:
         systemctl = module.get_bin_path('systemctl', required=True)
@@ -185,12 +189,12 @@ def main():
         elif step == 'write_unit':
             text_file.install(module, unit_path, wanted['unit'], trial_watchdog.UNIT_MODE)
         elif step == 'enable':
-            _run(module, [systemctl, 'enable', unit_name])
+            _run(module, [systemctl, 'enable', '--', unit_name])
         elif step == 'disarm':
             result['disarmed'] = text_file.clean(_run(module, [program_path, 'disarm'])).strip()
         elif step == 'disable':
             # Without its own reload: the 'reload' step below is the one daemon-reload (each costs seconds on a slow dom0).
-            _run(module, [systemctl, '--no-reload', 'disable', unit_name])
+            _run(module, [systemctl, '--no-reload', 'disable', '--', unit_name])
         elif step == 'remove_unit':
             text_file.remove(module, unit_path)
         elif step == 'remove_program':

@@ -149,6 +149,14 @@ def test_debian_without_trial_is_permanent_at_once(playbook_dir, tmp_path):
     assert _facts(tmp_path)['trial'] is False
 
 
+def test_dom0_panic_seconds_given_with_a_leading_zero_reach_the_menu_as_a_plain_number(playbook_dir, tmp_path):
+    # -e gives a string; Linux would read panic=010 as 8 seconds (base 0) and panic=09 not at all.
+    menu = _debian(tmp_path)
+    rc, out = _run(playbook_dir, tmp_path, menu, '-e', 'xen_bootloader_dom0_panic_seconds=010')
+    assert rc == 0, out
+    assert re.search(r'(?m)^module\s+/boot/vmlinuz-6\.1\.0-28-amd64 root=\S+ ro quiet panic=10$', menu.read_text())
+
+
 def test_debian_check_mode_changes_nothing(playbook_dir, tmp_path):
     menu = _debian(tmp_path)
     before = menu.read_text()

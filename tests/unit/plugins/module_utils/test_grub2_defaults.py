@@ -30,6 +30,9 @@ def _sh(text, name):
     '  export GRUB_CMDLINE_XEN_DEFAULT="x=1,2"',
     'GRUB_CMDLINE_XEN_DEFAULT="first"\nGRUB_CMDLINE_XEN_DEFAULT="second"',
     '#GRUB_CMDLINE_XEN_DEFAULT="commented"\nGRUB_CMDLINE_XEN_DEFAULT="live"',
+    'GRUB_CMDLINE_XEN_DEFAULT="a;b|c>d(e)~f&g"',
+    'GRUB_CMDLINE_XEN_DEFAULT=a # a comment',
+    'GRUB_CMDLINE_XEN_DEFAULT="a"\t# a comment after a tab',
 ])
 def test_read_setting_agrees_with_sh(line):
     assert gd.read_setting(line, 'GRUB_CMDLINE_XEN_DEFAULT') == _sh(line, 'GRUB_CMDLINE_XEN_DEFAULT')
@@ -39,6 +42,10 @@ def test_read_setting_agrees_with_sh(line):
     'GRUB_CMDLINE_XEN_DEFAULT="$(reboot)"', 'GRUB_CMDLINE_XEN_DEFAULT=`reboot`', 'GRUB_CMDLINE_XEN_DEFAULT="$X"',
     'GRUB_CMDLINE_XEN_DEFAULT="a', "GRUB_CMDLINE_XEN_DEFAULT='a", 'GRUB_CMDLINE_XEN_DEFAULT=a reboot',
     'GRUB_CMDLINE_XEN_DEFAULT="a\\"b"',
+    # sh runs, pipes or redirects after the value, or keeps a # inside the word, where shlex reads one plain value.
+    'GRUB_CMDLINE_XEN_DEFAULT=a;reboot', 'GRUB_CMDLINE_XEN_DEFAULT=a|reboot', 'GRUB_CMDLINE_XEN_DEFAULT=a>/etc/x',
+    'GRUB_CMDLINE_XEN_DEFAULT=a&reboot', 'GRUB_CMDLINE_XEN_DEFAULT=dom0_mem=1024M,max:1024M#x',
+    'GRUB_CMDLINE_XEN_DEFAULT="a"#x', 'GRUB_CMDLINE_XEN_DEFAULT=~/x', 'GRUB_CMDLINE_XEN_DEFAULT=a(b)',
 ])
 def test_unreadable_settings_refused_with_line_number(line):
     with pytest.raises(gd.SettingError) as err:

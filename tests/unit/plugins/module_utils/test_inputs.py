@@ -28,10 +28,23 @@ def test_real_xen_options_pass(value):
     assert inputs.check_values({'xen_bootloader_extra_args': [value]}) == []
 
 
-@pytest.mark.parametrize('value', ['dom0_mem=512M', 'dom0_max_vcpus=4', 'noreboot', 'noreboot=true', 'panic=10'])
+@pytest.mark.parametrize('value', ['dom0_mem=512M', 'dom0_max_vcpus=4', 'noreboot', 'noreboot=true', 'panic=10',
+                                   'reboot=no', 'reboot=n', 'reboot=warm,no', 'reboot=acpi,N'])
 def test_options_that_override_or_defeat_the_roles_refused(value):
     errors = inputs.check_values({'xen_bootloader_extra_args': [value]})
     assert len(errors) == 1 and 'refused' in errors[0], errors
+
+
+@pytest.mark.parametrize('value', ['reboot=acpi', 'reboot=warm,pci', 'reboot=efi'])
+def test_reboot_types_that_still_reboot_pass(value):
+    assert inputs.check_values({'xen_bootloader_extra_args': [value]}) == []
+
+
+def test_an_option_xen_would_cut_short_is_refused():
+    longest = 'x=' + 'a' * (inputs.OPTION_MAX_CHARS - 2)
+    assert inputs.check_values({'xen_bootloader_extra_args': [longest]}) == []
+    errors = inputs.check_values({'xen_bootloader_extra_args': [longest + 'a']})
+    assert len(errors) == 1 and 'longer than 127 characters' in errors[0], errors
 
 
 @pytest.mark.parametrize('value', ['com1=115200,8n1', 'a,b', '', None, 3, {'console': 'com1'}])
@@ -139,7 +152,7 @@ def test_good_trial_watchdog_passes(value):
 
 
 @pytest.mark.parametrize('value', ['Reboot "now"', 'a $(reboot)', 'a `reboot`', 'back\\slash', 'line\nbreak', '',
-                                   'x' * 201, 'tab\there'])
+                                   'x' * 201, 'tab\there', '-P', '-H', '--help', '-c now'])
 def test_bad_reboot_message_refused(value):
     assert len(inputs.check_values({'xen_reboot_msg': value})) == 1
 
@@ -164,9 +177,9 @@ def test_good_test_command_passes(value):
     assert inputs.check_values({'xen_reboot_test_command': value}) == []
 
 
-def test_media_subdirs_are_relative_and_stay_inside():
-    assert inputs.check_values({'xen_packages_media_subdirs': ['Server', 'VT']}) == []
-    for bad in (['../etc'], ['/abs'], ['a/../../b'], ['a b'], 'Server'):
+def test_media_subdirs_are_top_level_directories_fit_for_a_repository_id():
+    assert inputs.check_values({'xen_packages_media_subdirs': ['Server', 'VT', 'Cluster_Storage-1.0']}) == []
+    for bad in (['../etc'], ['/abs'], ['a/../../b'], ['a b'], 'Server', ['a/b'], ['a+b'], ['.'], ['..']):
         assert inputs.check_values({'xen_packages_media_subdirs': bad}), bad
 
 

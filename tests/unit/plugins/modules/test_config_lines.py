@@ -65,6 +65,10 @@ CASES = {
          {'regexp': '^#?XENDOMAINS_RESTORE=', 'line': 'XENDOMAINS_RESTORE=false'}], None),
     'line added then removed by a later item': (
         u'A=1\n', [{'regexp': '^B=', 'line': 'B=2'}, {'regexp': '^B=', 'line': None}], None),
+    # sh and lineinfile split at newlines only: a form feed or U+2028 inside a line keeps it one line, added once.
+    'a form feed inside the line': (u'A=1\n', [{'regexp': '^# see', 'line': u'# see\x0cecho INJECTED'}], None),
+    'U+2028 inside a line already there': (
+        u'# see\u2028echo x\nA=1\n', [{'regexp': '^# see', 'line': u'# see\u2028echo x'}], None),
 }
 
 

@@ -109,6 +109,18 @@ def test_hostile_options_are_refused_and_nothing_is_written(run_module, host, op
     assert (host / 'xen.cfg').read_text() == PACKAGED and os.listdir(str(host / 'grub.d')) == []
 
 
+@pytest.mark.parametrize('args, message', [
+    # Ansible would split a string at commas: console=com1,vga would become console=com1 and vga.
+    (dict(hypervisor_options='console=com1,vga'), 'must be a list'),
+    (dict(panic_seconds=3601), 'panic_seconds must be from 0 to 3600'),
+    (dict(panic_seconds=-1), 'panic_seconds must be from 0 to 3600'),
+])
+def test_a_string_of_options_and_a_panic_out_of_bounds_are_refused(run_module, host, args, message):
+    result = run_module(grub2_xen_cfg, **_args(host, trial=True, **args))
+    assert result['failed'] is True and message in result['msg'], result
+    assert (host / 'xen.cfg').read_text() == PACKAGED and os.listdir(str(host / 'grub.d')) == []
+
+
 def test_a_setting_sh_would_read_differently_is_refused(run_module, host):
     (host / 'xen.cfg').write_text(PACKAGED.replace('#GRUB_CMDLINE_XEN_DEFAULT=""', 'GRUB_CMDLINE_XEN_DEFAULT="$EXTRA"'))
     result = run_module(grub2_xen_cfg, **_args(host, trial=True))

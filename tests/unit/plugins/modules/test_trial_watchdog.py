@@ -107,10 +107,19 @@ def test_install_then_nothing_to_do(run_module, host):
     with open(paths['unit_path']) as f:
         assert f.read() == UNIT   # the final newline a lookup strips is put back
     assert (_mode(paths['program_path']), _mode(paths['unit_path'])) == (0o755, 0o644)
-    assert _calls(host) == ['systemctl enable xenhost-trial-watchdog.service']
+    assert _calls(host) == ['systemctl enable -- xenhost-trial-watchdog.service']
     again = run_module(trial_watchdog, program=PROGRAM, unit=UNIT, **paths)
     assert (again['changed'], again['steps'], again['installed']) == (False, [], True)
-    assert _calls(host)[-1] == 'systemctl is-enabled xenhost-trial-watchdog.service'
+    assert _calls(host)[-1] == 'systemctl is-enabled -- xenhost-trial-watchdog.service'
+
+
+@pytest.mark.parametrize('name', ['-H.service', '--now.service', 'a b.service', 'x.socket', '.service', 'x;y.service'])
+def test_a_unit_name_systemctl_would_misread_is_refused_before_anything_is_written(run_module, host, name):
+    paths = dict(host['paths'], unit_path=str(host['tmp'] / 'units' / name))
+    result = run_module(trial_watchdog, program=PROGRAM, unit=UNIT, **paths)
+    assert result['failed'] is True and 'must name a .service unit' in result['msg'], result
+    assert not os.listdir(str(host['tmp'] / 'sbin')) and not os.listdir(str(host['tmp'] / 'units'))
+    assert _calls(host) == []
 
 
 def test_the_boot_it_ran_in_is_returned_or_null(run_module, host):
@@ -153,7 +162,7 @@ def test_remove_disarms_disables_and_removes(run_module, host):
     assert result['steps'] == ['disarm', 'disable', 'remove_unit', 'remove_program', 'reload']
     assert result['disarmed'] == 'disarmed: /dev/watchdog0 was armed for 600 s at boot, 404 s were left'
     assert not os.path.lexists(paths['program_path']) and not os.path.lexists(paths['unit_path'])
-    assert _calls(host)[-2:] == ['systemctl --no-reload disable xenhost-trial-watchdog.service', 'systemctl daemon-reload']
+    assert _calls(host)[-2:] == ['systemctl --no-reload disable -- xenhost-trial-watchdog.service', 'systemctl daemon-reload']
     again = run_module(trial_watchdog, state='absent', **paths)
     assert (again['changed'], again['steps']) == (False, [])
 
