@@ -21,7 +21,7 @@ from ansible.module_utils.six import string_types
 
 from ansible_collections.xenhost.dom0.plugins.module_utils import (
     config_lines, grub2_cfg, grub2_defaults, grub2_menu, systemd_services, text_file)
-from ansible_collections.xenhost.dom0.plugins.module_utils.inputs import hypervisor_options_errors
+from ansible_collections.xenhost.dom0.plugins.module_utils.inputs import DOM0_PANIC_SECONDS_MAX, hypervisor_options_errors
 
 
 def _reading(value, name):
@@ -68,11 +68,12 @@ def grub2_xen_cfg_changes(reading, path, hypervisor_options, trial=False, proven
         return None
     text = _text(reading, path)
     script = reading.get(fallback_script_path)
-    if text is None or not isinstance(script, dict) or int(panic_seconds) < 0:
+    if text is None or not isinstance(script, dict) or not 0 <= int(panic_seconds) <= DOM0_PANIC_SECONDS_MAX:
+        return None
+    # Where the module refuses (a string of options, a bad option), it would change nothing: no answer here either.
+    if hypervisor_options_errors(hypervisor_options, owned=False):
         return None
     options = list(hypervisor_options)
-    if hypervisor_options_errors(options, owned=False):
-        return None
     try:
         planned = grub2_defaults.plan(text, options, bool(trial), bool(proven), int(panic_seconds), bool(fallback))
         before = to_text(script['text']) if script.get('regular') and script.get('text') is not None else None

@@ -18,6 +18,8 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.xenhost.dom0.plugins.module_utils.text_file import split_lines
+
 
 def changes_of(lines, insertbefore=None):
     """((regexp, line or None) pairs, None) from the module's lines option ({'regexp', 'line'} each), or (None, why)
@@ -38,17 +40,6 @@ def changes_of(lines, insertbefore=None):
         except re.error as exc:
             return None, 'insertbefore %r does not compile: %s' % (insertbefore, exc)
     return changes, None
-
-
-def split_lines(text):
-    """The lines of ``text``, each with its newline, split at newlines only, as lineinfile reads a file and as sh reads
-    one: str.splitlines() would also split at form feeds, vertical tabs, U+2028 and the like, which sh reads as
-    ordinary characters, so a line holding one would be taken for two and written again on every run."""
-    parts = text.split('\n')
-    lines = [part + '\n' for part in parts[:-1]]
-    if parts[-1]:
-        lines.append(parts[-1])
-    return lines
 
 
 def set_lines(text, changes, insertbefore=None):

@@ -48,7 +48,7 @@ def _sh_syntax_outside_quotes(rest):
     _SH_SYNTAX outside quotes, or a # inside a word (part of the value for sh, a comment for shlex). None where
     there is none before a comment sh would also see."""
     quote = None
-    previous = ' '
+    previous = '='   # what follows NAME= is already inside the word: NAME=#x gives "#x"
     for char in rest:
         if quote:
             if char == quote:
@@ -81,7 +81,8 @@ def read_assignment(text, name):
     """
     pattern = _assignment_re(name)
     value = found = None
-    for number, line in enumerate(text.splitlines(), 1):
+    # Lines as sh reads them: split at newlines only (a form feed or U+2028 is part of a line for sh).
+    for number, line in enumerate(text.split('\n'), 1):
         match = pattern.match(line)
         if not match:
             continue
@@ -89,10 +90,14 @@ def read_assignment(text, name):
         if '$' in rest or '`' in rest or '\\' in rest:
             raise SettingError('line %d sets %s with a shell expansion or escape (%s); set it to plain options by hand'
                                % (number, name, line.strip()))
+        if any(ord(char) < 32 and char != '\t' for char in rest):
+            # sh keeps a carriage return, form feed or vertical tab in the word; shlex reads them as blanks.
+            raise SettingError('line %d sets %s with a control character (%r); write it with plain text by hand'
+                               % (number, name, line.strip()))
         syntax = _sh_syntax_outside_quotes(rest)
         if syntax:
-            raise SettingError('line %d sets %s with %r outside quotes, which sh reads as more than a value (%s); quote '
-                               'the value by hand' % (number, name, syntax, line.strip()))
+            raise SettingError('line %d sets %s with %r outside quotes, which sh reads as more than a value (%s); leave '
+                               'only the quoted value on that line' % (number, name, syntax, line.strip()))
         try:
             words = shlex.split(rest, comments=True, posix=True)
         except ValueError:
@@ -113,7 +118,7 @@ def sh_single_quote(value):
 def managed_names(text):
     """Names of the options the role wrote last time (from its MANAGED_PREFIX comment)."""
     names = []
-    for line in text.splitlines():
+    for line in text.split('\n'):
         if line.startswith(MANAGED_PREFIX):
             names = line[len(MANAGED_PREFIX):].split()
     return names

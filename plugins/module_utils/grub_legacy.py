@@ -71,6 +71,7 @@ import os
 import re
 
 from ansible_collections.xenhost.dom0.plugins.module_utils import inputs
+from ansible_collections.xenhost.dom0.plugins.module_utils.text_file import split_lines
 
 AUTOMAGIC_BEGIN = '### BEGIN AUTOMAGIC KERNELS LIST'
 AUTOMAGIC_END = '### END DEBIAN AUTOMAGIC KERNELS LIST'
@@ -131,17 +132,6 @@ def _split_command(text):
 def is_number(text):
     """True for an entry number: 1 to 9 ASCII digits (no '٣', '³', blanks or signs)."""
     return bool(_NUMBER_RE.match(text))
-
-
-def split_lines(text):
-    """Split on '\\n' only (str.splitlines also splits on \\x0c and friends), keeping the ends."""
-    if not text:
-        return []
-    parts = text.split('\n')
-    lines = [p + '\n' for p in parts[:-1]]
-    if parts[-1]:
-        lines.append(parts[-1])
-    return lines
 
 
 def render(lines):
@@ -826,7 +816,7 @@ def plan(text, default='xen', fallback=None, xen_args=None, saved_index=None, mo
     # A word GRUB legacy or sh would read otherwise (a trailing backslash joins the next menu line onto the kernel line,
     # and the dom0 kernel's module line is lost) must not reach the menu.
     errors = [inputs.hypervisor_option_error(token, owned=False) for token in tokens]
-    errors += [inputs.boot_arg_error(token, "dom0 kernel argument") for token in dom0_tokens]
+    errors += [inputs.boot_arg_error(token, kernel=True) for token in dom0_tokens]
     errors = [error for error in errors if error]
     if errors:
         raise GrubLegacyError('; '.join(errors))

@@ -23,9 +23,12 @@ import re
 # syntax (com1=115200,8n1  console=com1,vga  cpufreq=xen:performance  loglvl=all/all  iommu=no-intremap)
 # and has no character special to sh, GRUB script or menu.lst (no quotes, $, `, ;, \, #, {, }, blanks).
 _OPTION_RE = re.compile(r'[A-Za-z][A-Za-z0-9_.-]{0,63}(=[A-Za-z0-9_.,:+/@=-]{0,192})?')
-# Xen copies each blank-separated option into a 128-byte buffer and silently drops the rest (xen/common/kernel.c,
-# cmdline parsing): a longer option would reach Xen cut, as another value than the one written.
-OPTION_MAX_CHARS = 127
+# A word of dom0's kernel command line: the same, but a name may start with a digit (8250.nr_uarts=4).
+_KERNEL_ARG_RE = re.compile(r'[A-Za-z0-9][A-Za-z0-9_.-]{0,63}(=[A-Za-z0-9_.,:+/@=-]{0,192})?')
+# Xen copies each blank-separated option into a fixed buffer and silently drops the rest (xen/common/kernel.c,
+# cmdline parsing): 128 bytes in Xen 4.x, 100 in Xen 3.x (RHEL 5's 3.1). A longer option would reach Xen cut, as
+# another value than the one written.
+OPTION_MAX_CHARS = 99
 # Hypervisor options the roles own: given in the list they would silently override or defeat them.
 OWNED_OPTIONS = {
     'dom0_mem': 'set xen_bootloader_dom0_mem instead',
@@ -33,8 +36,10 @@ OWNED_OPTIONS = {
     'noreboot': 'it keeps a crashed host halted, so a failed boot into Xen cannot fall back by itself',
     'panic': 'not a Xen option; Xen reboots on panic by itself unless noreboot is given',
 }
-# reboot=<type>[,<type>...]: Xen's x86 set_reboot_type reads a type starting with "n" ("no", "n") as noreboot.
-_NOREBOOT_TYPE = 'noreboot under another name (a reboot= type starting with "n"): %s' % OWNED_OPTIONS['noreboot']
+# reboot=<type>[,<type>...]: Xen's x86 set_reboot_type reads a type starting with "n" ("no", "n") as noreboot, and
+# Xen's parser turns "no-reboot" into reboot=no.
+_NOREBOOT_TYPE = ('noreboot under another name (no-reboot, or a reboot= type starting with "n"): %s'
+                  % OWNED_OPTIONS['noreboot'])
 _SIZE_RE = re.compile(r'([1-9][0-9]{0,9})([KMGTkmgt])')
 _SIZE_MIB = {'k': 1.0 / 1024, 'm': 1, 'g': 1024, 't': 1024 * 1024}
 # dom0 below this does not boot a current distribution kernel with its initramfs; Xen itself supports
@@ -50,9 +55,9 @@ _PATH_RE = re.compile(r'/(?:[A-Za-z0-9_.+-]+/?)*')
 _MEDIA_DIR_RE = re.compile(r'[A-Za-z0-9_.-]{1,64}')
 # Debian (name[:arch][=version]) and RPM package names; no glob characters, nothing a shell expands.
 _PACKAGE_RE = re.compile(r'[A-Za-z0-9][A-Za-z0-9_.+-]{0,99}(?::[a-z0-9-]{1,20})?(?:=[A-Za-z0-9.+~:_-]{1,100})?')
-# The reboot message goes inside double quotes on shutdown's command line (ansible.builtin.reboot builds it). It is
-# still one word there, and systemd's shutdown reorders its arguments, so a message starting with "-" would be read as
-# an option (-P powers off, -H halts, -c cancels): it must not start with one.
+# The reboot message is one quoted word on shutdown's command line (xen_reboot's vars/main.yml quotes it). systemd's
+# shutdown reorders its arguments, so a message starting with "-" would still be read as an option (-P powers off,
+# -H halts, -c cancels): it must not start with one.
 _MESSAGE_RE = re.compile(r"[A-Za-z0-9 .,:;()/_+'!?@%=][A-Za-z0-9 .,:;()/_+'!?@%=-]{0,199}")
 # The reboot test command is run by a shell: a program and plain words, no shell syntax.
 _COMMAND_RE = re.compile(r'[A-Za-z0-9_./-]{1,100}(?: [A-Za-z0-9_./=:,+@%-]{1,100}){0,10}')
@@ -62,12 +67,13 @@ def _show(value):
     return repr(value) if not isinstance(value, str) or len(value) <= 80 else repr(value[:77] + '...')
 
 
-def boot_arg_error(arg, what='hypervisor option'):
-    """Why ``arg`` cannot be one word of a boot command line (Xen's or dom0's kernel's) in GRUB's menu and in files
-    root sources, or None: the grammar alone, no policy."""
+def boot_arg_error(arg, kernel=False):
+    """Why ``arg`` cannot be one word of a boot command line, Xen's (or with ``kernel`` dom0's kernel's), in GRUB's menu
+    and in files root sources, or None: the grammar alone, no policy."""
     if not isinstance(arg, str):
         return 'each option must be a string, got %s %s' % (type(arg).__name__, _show(arg))
-    if not _OPTION_RE.fullmatch(arg):
+    if not (_KERNEL_ARG_RE if kernel else _OPTION_RE).fullmatch(arg):
+        what = 'dom0 kernel argument' if kernel else 'hypervisor option'
         return ('%s is not one %s: name[=value], the value only of letters, digits and _ . , : + / @ = -'
                 ' (no blanks, quotes, $, `, ;, \\ or #)' % (_show(arg), what))
     return None
@@ -79,11 +85,14 @@ def hypervisor_option_error(option, owned=True):
     if error:
         return error
     if len(option) > OPTION_MAX_CHARS:
-        return ('%s is longer than %d characters: Xen would read it cut short' % (_show(option), OPTION_MAX_CHARS))
+        return ('%s is longer than %d characters: Xen would read it cut short (Xen 3.x keeps 99, 4.x 127)'
+                % (_show(option), OPTION_MAX_CHARS))
     name, _sep, value = option.partition('=')
-    if owned and name in OWNED_OPTIONS:
-        return '%s is refused: %s' % (_show(option), OWNED_OPTIONS[name])
-    if owned and name == 'reboot' and any(kind[:1] in ('n', 'N') for kind in value.split(',')):
+    # Xen reads "no-NAME" as NAME negated (a custom option such as reboot gets the value "no").
+    base = name[3:] if name.startswith('no-') else name
+    if owned and base in OWNED_OPTIONS:
+        return '%s is refused: %s' % (_show(option), OWNED_OPTIONS[base])
+    if owned and base == 'reboot' and (base != name or any(kind[:1] in ('n', 'N') for kind in value.split(','))):
         return '%s is refused: %s' % (_show(option), _NOREBOOT_TYPE)
     return None
 

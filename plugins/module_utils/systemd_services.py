@@ -49,7 +49,7 @@ def wanted(entries, enabled=None, state=None):
         else:
             item = dict(name=entry, enabled=enabled, state=state)
         name = item['name']
-        if not isinstance(name, string_types) or not _valid_name(name):
+        if not isinstance(name, string_types) or not valid_name(name):
             errors.append('%s: %r is not a service name' % (where, name))
             continue
         if name in names:
@@ -69,8 +69,8 @@ def wanted(entries, enabled=None, state=None):
     return result, errors
 
 
-def _valid_name(name):
-    # A unit name as systemd allows it, and never an option: the names are passed to systemctl as arguments.
+def valid_name(name):
+    """A unit name as systemd allows it, and never an option: the names are passed to systemctl as arguments."""
     allowed = set('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:-_.\\@')
     return 0 < len(name) <= 255 and not name.startswith('-') and set(name) <= allowed
 
@@ -138,9 +138,9 @@ def drop_ins(entries):
             errors.append('%s: needs exactly service, name and content' % where)
             continue
         service, name, content = entry['service'], entry['name'], entry['content']
-        if not isinstance(service, string_types) or not _valid_name(service):
+        if not isinstance(service, string_types) or not valid_name(service):
             errors.append('%s: %r is not a service name' % (where, service))
-        elif not (isinstance(name, string_types) and name.endswith('.conf') and _valid_name(name)
+        elif not (isinstance(name, string_types) and name.endswith('.conf') and valid_name(name)
                   and not name.startswith('.') and '\\' not in name):
             errors.append('%s: %r is not a drop-in file name (NAME.conf)' % (where, name))
         elif not isinstance(content, string_types):

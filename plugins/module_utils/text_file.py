@@ -18,6 +18,17 @@ import stat
 import tempfile
 
 
+def split_lines(text):
+    """The lines of ``text``, each with its newline, split at newlines only: as sh, GRUB and lineinfile read a file.
+    str.splitlines() would also split at form feeds, vertical tabs, U+2028 and the like, which they read as ordinary
+    characters (a line holding one would be taken for two). Pure."""
+    parts = text.split('\n') if text else []
+    lines = [part + '\n' for part in parts[:-1]]
+    if parts and parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
 def clean(value):
     """Bytes we could not decode are kept as surrogates in memory; show them as U+FFFD."""
     if value is None:

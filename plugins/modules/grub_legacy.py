@@ -66,8 +66,8 @@ options:
       - Merged by key (the part before C(=)); an existing key is replaced where it stands, a new one is appended.
         Arguments not named here are kept.
       - A string (split on blanks) or a list of strings. The chosen entry must be a Xen entry.
-      - Each argument is C(name[=value]), the value only of letters, digits and C(_ . , colon + / @ = -), at most 127
-        characters (Xen cuts longer ones); anything else (quotes, C($), C(;), C(#), a backslash, which would join the
+      - Each argument is C(name[=value]), the value only of letters, digits and C(_ . , colon + / @ = -), at most 99
+        characters (Xen 3.x cuts longer ones, Xen 4.x from 128); anything else (quotes, C($), C(;), C(#), a backslash, which would join the
         next menu line onto this one) fails, changing nothing.
     type: raw
   plan:
@@ -87,8 +87,8 @@ options:
   dom0_args:
     description:
       - Arguments for dom0's kernel, merged by key into the Xen entry's first C(module) line, for example C(panic=10).
-      - A string (split on blanks) or a list of strings, each C(name[=value]) of the characters O(xen_args) takes;
-        anything else fails, changing nothing.
+      - A string (split on blanks) or a list of strings, each C(name[=value]) of the characters O(xen_args) takes (the
+        name may start with a digit, as in C(8250.nr_uarts=4)); quoted values and anything else fail, changing nothing.
     type: raw
   backup:
     description:

@@ -111,14 +111,12 @@ disarmed:
 '''
 
 import os
-import re
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.xenhost.dom0.plugins.module_utils import systemd_services, text_file
 from ansible_collections.xenhost.dom0.plugins.module_utils import trial_watchdog
 
 MAX_BYTES = 256 * 1024
-UNIT_NAME_RE = re.compile(r'[A-Za-z0-9_:.@][A-Za-z0-9_:.@-]*\.service')
 BOOT_ID = '/proc/sys/kernel/random/boot_id'
 
 
@@ -152,9 +150,9 @@ def main():
             module.fail_json(msg='%s must be an absolute path, got %r' % (name, path))
     unit_name = os.path.basename(unit_path)
     # A name systemctl takes as a unit (not as an option: no leading -), checked before any file is written.
-    if not UNIT_NAME_RE.fullmatch(unit_name):
-        module.fail_json(msg='unit_path must name a .service unit of letters, digits and : _ . @ - (not starting with '
-                             '-), got %r' % unit_path)
+    if not (unit_name.endswith('.service') and unit_name != '.service' and systemd_services.valid_name(unit_name)):
+        module.fail_json(msg='unit_path must name a .service unit as systemd names units (not starting with -), got %r'
+                         % unit_path)
 
     program, program_mode, program_exists = text_file.read_installed(program_path, MAX_BYTES)
     unit, unit_mode, unit_exists = text_file.read_installed(unit_path, MAX_BYTES)

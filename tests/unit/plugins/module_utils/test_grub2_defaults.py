@@ -33,6 +33,8 @@ def _sh(text, name):
     'GRUB_CMDLINE_XEN_DEFAULT="a;b|c>d(e)~f&g"',
     'GRUB_CMDLINE_XEN_DEFAULT=a # a comment',
     'GRUB_CMDLINE_XEN_DEFAULT="a"\t# a comment after a tab',
+    # One line for sh (str.splitlines would have made "reboot" a line of its own and read the value as "a").
+    'GRUB_CMDLINE_XEN_DEFAULT=a\u2028reboot',
 ])
 def test_read_setting_agrees_with_sh(line):
     assert gd.read_setting(line, 'GRUB_CMDLINE_XEN_DEFAULT') == _sh(line, 'GRUB_CMDLINE_XEN_DEFAULT')
@@ -46,6 +48,9 @@ def test_read_setting_agrees_with_sh(line):
     'GRUB_CMDLINE_XEN_DEFAULT=a;reboot', 'GRUB_CMDLINE_XEN_DEFAULT=a|reboot', 'GRUB_CMDLINE_XEN_DEFAULT=a>/etc/x',
     'GRUB_CMDLINE_XEN_DEFAULT=a&reboot', 'GRUB_CMDLINE_XEN_DEFAULT=dom0_mem=1024M,max:1024M#x',
     'GRUB_CMDLINE_XEN_DEFAULT="a"#x', 'GRUB_CMDLINE_XEN_DEFAULT=~/x', 'GRUB_CMDLINE_XEN_DEFAULT=a(b)',
+    'GRUB_CMDLINE_XEN_DEFAULT=#c',
+    # sh keeps these in the word; shlex would read them as blanks.
+    'GRUB_CMDLINE_XEN_DEFAULT=a\x0c b', 'GRUB_CMDLINE_XEN_DEFAULT="a"\r',
 ])
 def test_unreadable_settings_refused_with_line_number(line):
     with pytest.raises(gd.SettingError) as err:

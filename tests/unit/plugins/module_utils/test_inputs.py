@@ -29,7 +29,8 @@ def test_real_xen_options_pass(value):
 
 
 @pytest.mark.parametrize('value', ['dom0_mem=512M', 'dom0_max_vcpus=4', 'noreboot', 'noreboot=true', 'panic=10',
-                                   'reboot=no', 'reboot=n', 'reboot=warm,no', 'reboot=acpi,N'])
+                                   'reboot=no', 'reboot=n', 'reboot=warm,no', 'reboot=acpi,N', 'no-reboot',
+                                   'no-noreboot', 'no-dom0_mem'])
 def test_options_that_override_or_defeat_the_roles_refused(value):
     errors = inputs.check_values({'xen_bootloader_extra_args': [value]})
     assert len(errors) == 1 and 'refused' in errors[0], errors
@@ -44,7 +45,13 @@ def test_an_option_xen_would_cut_short_is_refused():
     longest = 'x=' + 'a' * (inputs.OPTION_MAX_CHARS - 2)
     assert inputs.check_values({'xen_bootloader_extra_args': [longest]}) == []
     errors = inputs.check_values({'xen_bootloader_extra_args': [longest + 'a']})
-    assert len(errors) == 1 and 'longer than 127 characters' in errors[0], errors
+    assert len(errors) == 1 and 'longer than 99 characters' in errors[0], errors
+
+
+def test_dom0_kernel_arguments_may_start_with_a_digit_xen_options_not():
+    assert inputs.boot_arg_error('8250.nr_uarts=4', kernel=True) is None
+    assert inputs.boot_arg_error('8250.nr_uarts=4') is not None
+    assert 'dom0 kernel argument' in inputs.boot_arg_error('init=$(reboot)', kernel=True)
 
 
 @pytest.mark.parametrize('value', ['com1=115200,8n1', 'a,b', '', None, 3, {'console': 'com1'}])
