@@ -157,8 +157,7 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.xenhost.dom0.plugins.module_utils import grub2_defaults
 from ansible_collections.xenhost.dom0.plugins.module_utils import text_file
-from ansible_collections.xenhost.dom0.plugins.module_utils.inputs import DOM0_PANIC_SECONDS_MAX as PANIC_SECONDS_MAX
-from ansible_collections.xenhost.dom0.plugins.module_utils.inputs import hypervisor_options_errors
+from ansible_collections.xenhost.dom0.plugins.module_utils.inputs import DOM0_PANIC_SECONDS_MAX, hypervisor_options_errors
 
 MAX_BYTES = 1024 * 1024
 NOT_CHANGED = 'Nothing on this host has been changed.'
@@ -198,9 +197,9 @@ def main():
     errors = hypervisor_options_errors(p['hypervisor_options'], owned=False)
     if errors:
         module.fail_json(msg='%s: refused hypervisor options: %s. %s' % (path, '; '.join(errors), NOT_CHANGED))
-    if not 0 <= p['panic_seconds'] <= PANIC_SECONDS_MAX:
+    if not 0 <= p['panic_seconds'] <= DOM0_PANIC_SECONDS_MAX:
         module.fail_json(msg='panic_seconds must be from 0 to %d, got %d. %s'
-                         % (PANIC_SECONDS_MAX, p['panic_seconds'], NOT_CHANGED))
+                         % (DOM0_PANIC_SECONDS_MAX, p['panic_seconds'], NOT_CHANGED))
 
     text = _read_settings(module, path)
     try:

@@ -307,12 +307,23 @@ def test_trial_in_check_mode_writes_nothing(run_module, rhel5):
     assert read(str(grub / 'grub.conf')) == before and not os.path.exists(str(grub / 'default'))
 
 
-def test_missing_files_of_the_default_and_of_a_trials_fallback(run_module, rhel5):
+# The files the RHEL 5 grub.conf's entries load, relative to its /boot.
+RHEL5_BOOT_FILES = ('xen.gz-2.6.18-398.el5', 'vmlinuz-2.6.18-398.el5xen', 'initrd-2.6.18-398.el5xen.img',
+                    'vmlinuz-2.6.18-398.el5', 'initrd-2.6.18-398.el5.img')
+
+
+def _boot_files_but(rhel5, missing):
+    """Write every file of RHEL5_BOOT_FILES into rhel5/boot except ``missing``; return that /boot."""
     boot = rhel5 / 'boot'
+    for name in RHEL5_BOOT_FILES:
+        if name != missing:
+            (boot / name).write_text('x')
+    return boot
+
+
+def test_missing_files_of_the_default_and_of_a_trials_fallback(run_module, rhel5):
+    boot = _boot_files_but(rhel5, 'initrd-2.6.18-398.el5.img')
     conf = boot / 'grub' / 'grub.conf'
-    for name in ('xen.gz-2.6.18-398.el5', 'vmlinuz-2.6.18-398.el5xen', 'initrd-2.6.18-398.el5xen.img',
-                 'vmlinuz-2.6.18-398.el5'):
-        (boot / name).write_text('x')
     # Without a trial only the Xen default counts; the plain entry's missing initrd does not.
     result = run_module(grub_legacy, path=str(conf), default='xen', boot_dir=str(boot), _ansible_check_mode=True)
     assert result['missing_files'] == []
@@ -329,11 +340,8 @@ def test_missing_files_of_the_default_and_of_a_trials_fallback(run_module, rhel5
 
 
 def test_a_change_to_an_entry_that_cannot_load_is_refused_before_anything_is_written(run_module, rhel5):
-    boot = rhel5 / 'boot'
+    boot = _boot_files_but(rhel5, 'xen.gz-2.6.18-398.el5')
     conf = boot / 'grub' / 'grub.conf'
-    for name in ('vmlinuz-2.6.18-398.el5xen', 'initrd-2.6.18-398.el5xen.img', 'vmlinuz-2.6.18-398.el5',
-                 'initrd-2.6.18-398.el5.img'):
-        (boot / name).write_text('x')
     before = read(str(conf))
     args = dict(path=str(conf), default='xen', plan='trial', boot_dir=str(boot), backup=True)
     # Xen's image is not there: neither the menu nor the default file is written, no backup is made.
