@@ -6,12 +6,17 @@
 - The builder rejects bad parameters with a message instead of building something else.
 - The boot-stage classifier and the SSH wait (progress, timeout override, what was slow) on console
   snippets modelled on real serial logs.
+- A guest reboot is a power cycle: a real QEMU booting a 16-byte boot sector that prints one letter and resets
+  the machine, under the real supervisor (the only tests here that run QEMU; a second or two under TCG).
 """
 import importlib.util
 import json
 import os
+import re
 import shutil
+import socket
 import subprocess
+import time
 import types
 from pathlib import Path
 
@@ -364,6 +369,124 @@ def test_stop_keeps_the_whole_console_where_asked(tmp_path):
                    capture_output=True)
     assert kept.read_bytes() == (GRUB_XEN + XEN).encode()
     assert not run_dir.exists()
+
+
+def test_wait_goes_on_between_two_qemus(tmp_path, monkeypatch):
+    """A power cycle's gap (the old QEMU gone, the fresh one not started yet) is not a dead VM: its supervisor runs."""
+    serial = tmp_path / "serial.log"
+    serial.write_text(GRUB_BOOT)
+    monkeypatch.setattr(vm, "time", FakeClock())
+    monkeypatch.setattr(vm, "qemu_pid", lambda inst: None)
+    monkeypatch.setattr(vm, "supervisor_pid", lambda inst: 4243)
+    monkeypatch.setattr(vm, "ssh_ok", lambda inst: False)
+    ok, why = vm.wait_ssh({"name": "t", "serial_log": str(serial)}, 10, "10s")
+    assert not ok and why.startswith("no SSH after 10s"), why
+
+
+# --- A reboot is a power cycle (vm.py RELAUNCH_REASONS, tests/vm/README.md "Stale translations") ---
+
+def shutdown(reason):
+    return {"event": "SHUTDOWN", "data": {"guest": reason.startswith("guest"), "reason": reason}}
+
+
+@pytest.mark.parametrize("events, reason, relaunch", [
+    ([{"event": "RESET", "data": {"guest": True, "reason": "guest-reset"}}, shutdown("guest-reset")],
+     "guest-reset", True),
+    ([shutdown("host-qmp-system-reset")], "host-qmp-system-reset", True),
+    ([shutdown("guest-shutdown")], "guest-shutdown", False),  # the guest powered off: it stays off
+    ([shutdown("host-qmp-quit")], "host-qmp-quit", False),  # vm stop
+    ([shutdown("host-signal")], "host-signal", False),
+    ([shutdown("guest-panic")], "guest-panic", False),
+    ([{"event": "STOP"}, {"event": "RESUME"}], None, False),  # killed: no SHUTDOWN event at all
+    ([], None, False),
+    ([shutdown("guest-reset"), shutdown("host-signal")], "host-signal", False),  # the last one counts
+])
+def test_only_a_reboot_brings_a_fresh_qemu(events, reason, relaunch):
+    assert vm.shutdown_reason(events) == reason
+    assert (vm.shutdown_reason(events) in vm.RELAUNCH_REASONS) is relaunch
+
+
+def test_qemu_argv_makes_a_reboot_end_qemu(tmp_path):
+    inst = {"name": "t", "overlay": str(tmp_path / "o.qcow2"), "port": 2222, "serial_log": str(tmp_path / "s.log"),
+            "qmp": str(tmp_path / "qmp.sock"), "pidfile": "p", "tuning": vm.tuning("amd64", "tcg", {})}
+    argv = vm.qemu_argv(tmp_path, {"arch": "amd64", "boot": "grub2"}, inst, "max", "tcg")
+    assert argv[argv.index("-action") + 1] == "reboot=shutdown"
+    assert argv[argv.index("-chardev") + 1] == f"file,id=console,path={tmp_path / 's.log'},append=on"
+    assert argv[argv.index("-serial") + 1] == "chardev:console"
+    qmp = [argv[i + 1] for i, arg in enumerate(argv) if arg == "-qmp"]
+    assert qmp == [f"unix:{tmp_path / 'qmp.sock'},server=on,wait=off", f"unix:{tmp_path / 'watch.sock'},server=on,wait=on"]
+    assert "-daemonize" not in argv  # the supervisor waits for it
+
+
+# x86 real mode, loaded by SeaBIOS at 0x7c00: mov dx,0x3f8; mov al,'R'; out dx,al (COM1); mov al,0xfe; out 0x64,al
+# (the keyboard controller's reset line, as Linux's reboot=k); hlt; jmp back to hlt.
+RESET_SECTOR = bytes.fromhex("baf803 b052 ee b0fe e664 f4 ebfd")
+
+
+def boot_sector_vm(tmp_path, monkeypatch, port=None):
+    """An instance as `vm start` records it, of a 1 MiB disk whose boot sector prints R and resets the machine."""
+    monkeypatch.setenv("XENHOST_CACHE", str(tmp_path))
+    monkeypatch.setattr(vm, "RUN", tmp_path / "run")
+    image = tmp_path / "image"
+    image.mkdir()
+    (image / "disk.raw").write_bytes(RESET_SECTOR.ljust(510, b"\0") + b"\x55\xaa" + bytes((1 << 20) - 512))
+    subprocess.run(["qemu-img", "convert", "-q", "-O", "qcow2", str(image / "disk.raw"), str(image / "disk.qcow2")],
+                   check=True)
+    run_dir = tmp_path / "run" / "probe"
+    run_dir.mkdir(parents=True)
+    subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", "-F", "qcow2", "-b", str(image / "disk.qcow2"),
+                    str(run_dir / "overlay.qcow2")], check=True)
+    inst = {"name": "probe", "run_dir": str(run_dir), "image_dir": str(image), "image": {"arch": "amd64", "boot": "grub2"},
+            "overlay": str(run_dir / "overlay.qcow2"), "serial_log": str(run_dir / "serial.log"),
+            "qmp": str(run_dir / "qmp.sock"), "pidfile": str(run_dir / "qemu.pid"), "accel": "tcg",
+            "cpu": vm.CPU[("amd64", "tcg")], "tuning": vm.tuning("amd64", "tcg", {"XENHOST_QEMU_MEM": "64"}),
+            "firmware": "bios", "port": port or vm.free_port()}
+    (run_dir / "instance.json").write_text(json.dumps(inst))
+    return inst
+
+
+def our_qemus(inst):
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            cmdline = (proc / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        if proc.name.isdigit() and "qemu-system" in cmdline and inst["run_dir"] in cmdline:
+            found.append(int(proc.name))
+    return found
+
+
+def test_a_guest_reboot_is_a_fresh_qemu(tmp_path, monkeypatch):
+    inst = boot_sector_vm(tmp_path, monkeypatch)
+    assert vm.launch_supervisor(inst) == (True, "")
+    try:
+        serial = Path(inst["serial_log"])
+        for dummy in range(300):  # three boots: two power cycles
+            if serial.read_bytes().count(b"R") >= 3:
+                break
+            time.sleep(0.1)
+        assert serial.read_bytes().count(b"R") >= 3, serial.read_bytes()
+        assert set(serial.read_bytes()) == {ord("R")}  # appended by each QEMU, never truncated
+        assert vm.vm_running(inst) and vm.supervisor_pid(inst)
+        log = (Path(inst["run_dir"]) / "supervisor.log").read_text()
+        ended = re.findall(r"QEMU (\d+) ended \(exit 0, reason guest-reset\)", log)
+        assert len(ended) >= 2 and len(set(ended)) == len(ended), log  # each boot its own process
+        assert "the guest rebooted: a fresh QEMU (power cycle 2)" in log, log
+    finally:
+        vm.stop(inst)
+    assert not vm.vm_running(inst) and not our_qemus(inst) and not Path(inst["run_dir"]).exists()
+
+
+def test_a_qemu_that_cannot_start_is_reported(tmp_path, monkeypatch):
+    """Its forwarded port taken: QEMU's own message comes back, and no supervisor is left waiting."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        inst = boot_sector_vm(tmp_path, monkeypatch, port=taken.getsockname()[1])
+        started, why = vm.launch_supervisor(inst)
+        assert not started and "host forwarding" in why, why
+    assert not vm.vm_running(inst) and not our_qemus(inst)
 
 
 # --- `vm cpu`: what a VM that went silent is doing, from QEMU's `info registers -a` ---

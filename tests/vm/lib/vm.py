@@ -11,13 +11,16 @@
   tests/vm/vm list | cleanup-all
 
 `start` builds or reuses the base image (tests/vm/build-image), creates a copy-on-write overlay,
-picks a free port on 127.0.0.1, starts QEMU daemonized (pidfile, QMP socket, serial log) with a
+picks a free port on 127.0.0.1, starts QEMU (pidfile, QMP socket, serial log) with a
 NIC that cannot reach any network (`restrict=on`; only SSH is forwarded, on loopback), waits for
 SSH, and writes run/NAME/instance.json (port, key, pid, dirs) for Molecule's inventory.
+A reboot is a power cycle: QEMU runs under a small supervisor (`vm supervise NAME`, started by `start`, detached,
+its log run/NAME/supervisor.log); a reset the guest asks for ends that QEMU and the supervisor starts a fresh one
+on the same disk, firmware variables, port and serial log (appended). Why: see RELAUNCH_REASONS.
 Firmware: SeaBIOS on `-machine pc` for the BIOS images (grub2, grub-legacy, direct); OVMF on `-machine q35`
 for the uefi image, Secure Boot off (`uefi`, the default for it) or on (`secure-boot`: SMM, Microsoft keys
 enrolled), with the VM's own copy of the firmware's variable store in its run directory.
-`stop` quits QEMU over QMP, then kills it by pidfile (only if the pid is still our QEMU), then
+`stop` stops the supervisor, quits QEMU over QMP, then kills it by pidfile (only if the pid is still our QEMU), then
 removes the run directory and so the overlay; `--keep-console FILE` first copies the VM's whole serial console log
 (every boot since `start`) to FILE. `cleanup-all` stops every VM recorded under the
 cache's run/ directory: nothing this harness started is left running.
@@ -83,6 +86,18 @@ SSH_OPTS = [
 ]
 
 
+# The QMP SHUTDOWN reasons that mean a reboot (QEMU runs with -action reboot=shutdown): the supervisor then starts a
+# fresh QEMU. Why not let QEMU reset in place: under TCG a reset keeps every translated block (no tb_flush), and a
+# guest page still holding blocks takes QEMU's slow write path (notdirty_write: a walk over the page's blocks) on
+# every write until the last block on it is overwritten. After a long Linux run (package installation, Ansible),
+# Xen and its dom0 reuse that RAM as data: the first boot into Xen was 1.5-15 times slower than the next
+# (tests/vm/README.md, "Stale translations"). A fresh process starts with none.
+RELAUNCH_REASONS = {"guest-reset", "host-qmp-system-reset"}
+# A fresh QEMU that does not come up (its port taken meanwhile, say) is tried this many times, a second apart.
+RELAUNCH_ATTEMPTS = 5
+# How long `start` waits for QEMU to come up under its supervisor (not the guest: QEMU's own start).
+QEMU_START_TIMEOUT = 60
+
 # How often a wait for SSH says what it is waiting for.
 PROGRESS_EVERY = 20
 # Only the end of the serial log matters for the stage; Xen with loglvl=all plus a dom0 boot is ~100 KB.
@@ -133,6 +148,32 @@ def qemu_pid(inst):
     except (OSError, ValueError):
         return None
     return pid if inst["run_dir"] in cmdline and "qemu-system" in cmdline else None
+
+
+def supervisor_pid(inst):
+    """The supervisor's pid from its pidfile, only while it is still this VM's supervisor."""
+    try:
+        pid = int((Path(inst["run_dir"]) / "supervisor.pid").read_text().strip())
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+    except (OSError, ValueError, KeyError):
+        return None
+    return pid if "supervise" in cmdline and inst["name"] in cmdline else None
+
+
+def vm_running(inst):
+    """Whether the VM is up or between two QEMUs of a power cycle (its supervisor still runs)."""
+    return bool(qemu_pid(inst) or supervisor_pid(inst))
+
+
+def watch_socket(inst):
+    """The supervisor's own QMP socket (QEMU waits for it to connect, so no event is missed)."""
+    return str(Path(inst["qmp"]).with_name("watch.sock"))
+
+
+def shutdown_reason(events):
+    """Why a QEMU run ended, from the QMP events it sent: the reason of its last SHUTDOWN event, or None."""
+    reasons = [(event.get("data") or {}).get("reason") for event in events if event.get("event") == "SHUTDOWN"]
+    return reasons[-1] if reasons else None
 
 
 def qmp_call(sock_path, command, arguments=None, timeout=10):
@@ -423,10 +464,13 @@ def qemu_argv(image_dir, image, inst, cpu, accel):
         "-drive", f"file={inst['overlay']},if=virtio,format=qcow2,cache={tune['cache']}",
         "-nic", f"user,restrict=on,model=virtio-net-pci,hostfwd=tcp:127.0.0.1:{inst['port']}-:22",
         "-display", "none", "-vga", "none",
-        "-serial", f"file:{inst['serial_log']}",
+        # Appended, not truncated: one log for every boot since start, across the power cycles.
+        "-chardev", f"file,id=console,path={inst['serial_log']},append=on",
+        "-serial", "chardev:console",
         "-qmp", f"unix:{inst['qmp']},server=on,wait=off",
+        "-qmp", f"unix:{watch_socket(inst)},server=on,wait=on",
+        "-action", "reboot=shutdown",  # a reboot ends this QEMU; the supervisor starts a fresh one
         "-pidfile", inst["pidfile"],
-        "-daemonize",
     ]
     if image["boot"] == "direct":
         argv += ["-kernel", str(image_dir / "vmlinuz"), "-initrd", str(image_dir / "initrd.img"),
@@ -464,8 +508,8 @@ def cmd_start(args):
     run_dir = instance_dir(args.name)
     if (run_dir / "instance.json").exists():
         inst = load(args.name)
-        if qemu_pid(inst):
-            die(f"VM {args.name} is already running (pid {qemu_pid(inst)}); stop it first")
+        if vm_running(inst):
+            die(f"VM {args.name} is already running (pid {qemu_pid(inst) or supervisor_pid(inst)}); stop it first")
         stop(inst)
     accel = args.accel or os.environ.get("XENHOST_ACCEL", "tcg")
     if accel == "kvm" and not os.access("/dev/kvm", os.R_OK | os.W_OK):
@@ -506,10 +550,10 @@ def cmd_start(args):
         inst["port"] = free_port()
         (run_dir / "instance.json").write_text(json.dumps(inst, indent=2) + "\n")
         argv = qemu_argv(image_dir, image, inst, inst["cpu"], accel)
-        proc = subprocess.run(argv, capture_output=True, text=True, check=False)
-        if proc.returncode == 0:
+        started, why = launch_supervisor(inst)
+        if started:
             break
-        log(f"qemu failed to start: {proc.stderr.strip()}")
+        log(f"qemu failed to start: {why}")
     else:
         die("could not start QEMU")
     inst["pid"] = qemu_pid(inst)
@@ -528,6 +572,113 @@ def cmd_start(args):
             die(f"{args.name}: {why}\nthe console ended with:\n{console}")
         log(f"{args.name}: SSH up; image {t_image:.1f}s, boot {time.monotonic() - t1:.1f}s")
     print(run_dir / "instance.json")
+
+
+def supervisor_log_tail(inst, lines=5):
+    try:
+        text = (Path(inst["run_dir"]) / "supervisor.log").read_text(errors="replace")
+    except OSError:
+        return ""
+    return "\n".join(text.strip().splitlines()[-lines:])
+
+
+def launch_supervisor(inst):
+    """Start `vm supervise` for this VM, detached (its own session; its output in supervisor.log, not the caller's
+    pipes, which Ansible would wait on). (True, "") once its QEMU is up; (False, why) when it ended first."""
+    run_dir = Path(inst["run_dir"])
+    ready = run_dir / "qemu.ready"
+    ready.unlink(missing_ok=True)
+    with open(run_dir / "supervisor.log", "ab") as out:
+        proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "supervise", inst["name"]],
+                                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    deadline = time.monotonic() + QEMU_START_TIMEOUT
+    while time.monotonic() < deadline:
+        if ready.exists():
+            return True, ""
+        if proc.poll() is not None:
+            return False, supervisor_log_tail(inst) or f"the supervisor exited ({proc.returncode})"
+        time.sleep(0.1)
+    proc.terminate()
+    return False, f"QEMU was not up after {QEMU_START_TIMEOUT}s: {supervisor_log_tail(inst)}"
+
+
+def watch_qemu(sock_path, proc, on_ready):
+    """The QMP events of one QEMU run, read from the supervisor's socket until QEMU closes it. on_ready() is called
+    once QEMU answers (its start is complete: ports bound, pidfile written)."""
+    events = []
+    deadline = time.monotonic() + QEMU_START_TIMEOUT
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        while True:
+            try:
+                s.connect(sock_path)
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    return events
+                time.sleep(0.05)
+        f = s.makefile("rw")
+        try:
+            f.readline()  # greeting
+            f.write(json.dumps({"execute": "qmp_capabilities"}) + "\n")
+            f.flush()
+            for line in f:
+                message = json.loads(line)
+                if "event" in message:
+                    events.append(message)
+                elif "return" in message and on_ready:
+                    on_ready()
+                    on_ready = None
+        except (OSError, ValueError):
+            pass
+    return events
+
+
+def cmd_supervise(args):
+    """Run the VM's QEMU; when a run ends in a reboot (RELAUNCH_REASONS), start a fresh one: a power cycle."""
+    inst = load(args.name)
+    run_dir = Path(inst["run_dir"])
+    (run_dir / "supervisor.pid").write_text(f"{os.getpid()}\n")
+    argv = qemu_argv(Path(inst["image_dir"]), inst["image"], inst, inst["cpu"], inst["accel"])
+    current, stopping = [], []
+
+    def on_signal(signum, _frame):
+        stopping.append(signum)
+        for proc in current:
+            if proc.poll() is None:
+                proc.terminate()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    runs, failures = 0, 0
+    while not stopping:
+        up = []
+
+        def ready():
+            up.append(True)
+            (run_dir / "qemu.ready").write_text(f"{qemu_pid(inst)}\n")
+
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL)
+        current[:] = [proc]
+        events = watch_qemu(watch_socket(inst), proc, ready)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # its QMP closed but it did not exit
+            proc.kill()
+            proc.wait()
+        reason = shutdown_reason(events)
+        log(f"{inst['name']}: QEMU {proc.pid} ended (exit {proc.returncode}, reason {reason})")
+        if not up:
+            failures += 1
+            if not runs or failures >= RELAUNCH_ATTEMPTS:
+                sys.exit(1)  # start reads why from this log; a VM that cannot come back is not running
+            time.sleep(1)
+            continue
+        runs, failures = runs + 1, 0
+        if reason not in RELAUNCH_REASONS:
+            break
+        log(f"{inst['name']}: the guest rebooted: a fresh QEMU (power cycle {runs})")
+    (run_dir / "supervisor.pid").unlink(missing_ok=True)
 
 
 def wait_timeout(requested):
@@ -551,7 +702,7 @@ def wait_ssh(inst, timeout, timeout_why):
     per_stage = {stage: 0.0}
     next_report = t0 + PROGRESS_EVERY
     while True:
-        if not qemu_pid(inst):
+        if not vm_running(inst):
             return False, f"QEMU is no longer running (stage {stage!r}, last line {line!r})"
         if ssh_ok(inst):
             return True, ""
@@ -644,6 +795,12 @@ def cmd_console(args):
 
 
 def stop(inst):
+    supervisor = supervisor_pid(inst)
+    if supervisor:  # first, so that no fresh QEMU follows the one stopped here
+        try:
+            os.kill(supervisor, signal.SIGTERM)
+        except ProcessLookupError:
+            supervisor = None
     pid = qemu_pid(inst)
     if pid:
         qmp_call(inst["qmp"], "quit")
@@ -660,8 +817,15 @@ def stop(inst):
             else:
                 continue
             break
+    for dummy in range(50 if supervisor else 0):
+        if not supervisor_pid(inst):
+            break
+        time.sleep(0.1)
+    else:
+        if supervisor and supervisor_pid(inst):
+            os.kill(supervisor, signal.SIGKILL)
     shutil.rmtree(inst["run_dir"], ignore_errors=True)
-    log(f"{inst['name']}: stopped{'' if pid else ' (was not running)'}, overlay removed")
+    log(f"{inst['name']}: stopped{'' if pid or supervisor else ' (was not running)'}, overlay removed")
 
 
 def keep_console(inst, target):
@@ -701,7 +865,8 @@ def all_instances():
 
 def cmd_list(_args):
     for inst in all_instances():
-        state = f"running pid {qemu_pid(inst)}" if qemu_pid(inst) else "not running"
+        pid = qemu_pid(inst)
+        state = f"running pid {pid}" if pid else "between two QEMUs" if supervisor_pid(inst) else "not running"
         print(f"{inst['name']}\t127.0.0.1:{inst.get('port')}\t{state}\t{inst['image_dir']}")
 
 
@@ -759,6 +924,9 @@ def main():
     p.add_argument("name")
     p.add_argument("--keep-console", metavar="FILE", help="copy the VM's whole serial console log to FILE first")
     p.set_defaults(func=cmd_stop)
+    p = sub.add_parser("supervise", help="(run by start) run the VM's QEMU, a fresh one after each guest reboot")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_supervise)
     sub.add_parser("list").set_defaults(func=cmd_list)
     sub.add_parser("cleanup-all").set_defaults(func=cmd_cleanup_all)
     args = parser.parse_args()
