@@ -29,6 +29,11 @@ _KERNEL_ARG_RE = re.compile(r'[A-Za-z0-9][A-Za-z0-9_.-]{0,63}(=[A-Za-z0-9_.,:+/@
 # cmdline parsing): 128 bytes in Xen 4.x, 100 in Xen 3.x (RHEL 5's 3.1). A longer option would reach Xen cut, as
 # another value than the one written.
 OPTION_MAX_CHARS = 99
+# Xen keeps the first 1023 characters of its whole command line (saved_cmdline, a xen_commandline_t of 1024 bytes in
+# public/version.h): what `xl info` reports as xen_commandline, which the roles read to tell whether the running Xen
+# has the wanted options. Beyond that an option would look missing on every run. The line starts with the image's
+# path or GRUB's placeholder word; the options together get the rest, less a margin for that word.
+OPTIONS_MAX_CHARS = 960
 # Hypervisor options the roles own: given in the list they would silently override or defeat them.
 OWNED_OPTIONS = {
     'dom0_mem': 'set xen_bootloader_dom0_mem instead',
@@ -102,7 +107,12 @@ def hypervisor_options_errors(options, owned=True):
     if isinstance(options, str) or not isinstance(options, (list, tuple)):
         return ['must be a list of options such as [com1=115200,8n1, console=com1], got %s %s'
                 % (type(options).__name__, _show(options))]
-    return [e for e in (hypervisor_option_error(o, owned) for o in options) if e]
+    errors = [e for e in (hypervisor_option_error(o, owned) for o in options) if e]
+    length = len(' '.join(options))
+    if not errors and length > OPTIONS_MAX_CHARS:
+        errors.append('the options take %d characters together, more than %d: Xen keeps 1023 of its whole command'
+                      ' line, the roles\' own options and the image\'s path included' % (length, OPTIONS_MAX_CHARS))
+    return errors
 
 
 def size_mib(value):

@@ -48,6 +48,18 @@ def test_an_option_xen_would_cut_short_is_refused():
     assert len(errors) == 1 and 'longer than 99 characters' in errors[0], errors
 
 
+def test_options_xen_would_cut_together_are_refused():
+    # Eleven options of 87 characters: 967 with the blanks between them; ten with a shorter one fit (960).
+    options = ['opt%02d=%s' % (i, 'v' * 81) for i in range(11)]
+    assert all(len(option) == 87 for option in options) and len(' '.join(options)) == 967
+    errors = inputs.check_values({'xen_bootloader_extra_args': options})
+    assert len(errors) == 1 and '967 characters together, more than 960' in errors[0], errors
+    fits = options[:10] + ['o' + '=' + 'v' * (960 - 10 * 88 - 2)]
+    assert len(' '.join(fits)) == 960 and inputs.check_values({'xen_bootloader_extra_args': fits}) == []
+    # Modules check the whole list, the roles' own options included, with the same bound.
+    assert len(inputs.hypervisor_options_errors(['dom0_mem=1024M'] + options, owned=False)) == 1
+
+
 def test_dom0_kernel_arguments_may_start_with_a_digit_xen_options_not():
     assert inputs.boot_arg_error('8250.nr_uarts=4', kernel=True) is None
     assert inputs.boot_arg_error('8250.nr_uarts=4') is not None
