@@ -64,8 +64,9 @@ _PACKAGE_RE = re.compile(r'[A-Za-z0-9][A-Za-z0-9_.+-]{0,99}(?::[a-z0-9-]{1,20})?
 # shutdown reorders its arguments, so a message starting with "-" would still be read as an option (-P powers off,
 # -H halts, -c cancels): it must not start with one.
 _MESSAGE_RE = re.compile(r"[A-Za-z0-9 .,:;()/_+'!?@%=][A-Za-z0-9 .,:;()/_+'!?@%=-]{0,199}")
-# The reboot test command is run by a shell: a program and plain words, no shell syntax.
-_COMMAND_RE = re.compile(r'[A-Za-z0-9_./-]{1,100}(?: [A-Za-z0-9_./=:,+@%-]{1,100}){0,10}')
+# The reboot test command is run by a shell: a program and plain words, no shell syntax. The program does not start
+# with "-" (the shell would look for a program of that name, and the reboot would wait out its time for nothing).
+_COMMAND_RE = re.compile(r'[A-Za-z0-9_./][A-Za-z0-9_./-]{0,99}(?: [A-Za-z0-9_./=:,+@%-]{1,100}){0,10}')
 
 
 def _show(value):

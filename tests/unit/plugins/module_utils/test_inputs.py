@@ -186,7 +186,7 @@ def test_default_reboot_message_passes_and_is_inert_in_double_quotes():
 
 
 @pytest.mark.parametrize('value', ['uptime; reboot', 'uptime && reboot', 'uptime | sh', '$(reboot)', 'uptime > /x',
-                                   'uptime\nreboot', '', 'echo "x"'])
+                                   'uptime\nreboot', '', 'echo "x"', '-c uptime', '--help'])
 def test_bad_test_command_refused(value):
     assert len(inputs.check_values({'xen_reboot_test_command': value})) == 1
 
