@@ -109,11 +109,13 @@ def hypervisor_options_errors(options, owned=True):
         return ['must be a list of options such as [com1=115200,8n1, console=com1], got %s %s'
                 % (type(options).__name__, _show(options))]
     errors = [e for e in (hypervisor_option_error(o, owned) for o in options) if e]
+    if errors:  # each one a string of the grammar, so they can be measured together
+        return errors
     length = len(' '.join(options))
-    if not errors and length > OPTIONS_MAX_CHARS:
-        errors.append('the options take %d characters together, more than %d: Xen keeps 1023 of its whole command'
-                      ' line, the roles\' own options and the image\'s path included' % (length, OPTIONS_MAX_CHARS))
-    return errors
+    if length > OPTIONS_MAX_CHARS:
+        return ['the options take %d characters together, more than %d: Xen keeps 1023 of its whole command line,'
+                ' the roles\' own options and the image\'s path included' % (length, OPTIONS_MAX_CHARS)]
+    return []
 
 
 def size_mib(value):

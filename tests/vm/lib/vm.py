@@ -13,7 +13,7 @@
 `start` builds or reuses the base image (tests/vm/build-image), creates a copy-on-write overlay,
 picks a free port on 127.0.0.1, starts QEMU (pidfile, QMP socket, serial log) with a
 NIC that cannot reach any network (`restrict=on`; only SSH is forwarded, on loopback), waits for
-SSH, and writes run/NAME/instance.json (port, key, pid, dirs) for Molecule's inventory.
+SSH, and writes run/NAME/instance.json (port, key, pid (the first QEMU's), dirs) for Molecule's inventory.
 A reboot is a power cycle: QEMU runs under a small supervisor (`vm supervise NAME`, started by `start`, detached,
 its log run/NAME/supervisor.log); a reset the guest asks for ends that QEMU and the supervisor starts a fresh one
 on the same disk, firmware variables, port and serial log (appended). Why: see RELAUNCH_REASONS.
@@ -45,7 +45,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent.parent  # tests/vm
-CACHE = Path(os.environ.get("XENHOST_CACHE") or Path.home() / ".cache" / "xenhost-dom0")
+CACHE = Path(os.environ.get("XENHOST_CACHE") or Path.home() / ".cache" / "xenhost-dom0").absolute()
 RUN = CACHE / "run"
 KEY = CACHE / "ssh" / "id_ed25519"
 
@@ -90,7 +90,7 @@ SSH_OPTS = [
 # fresh QEMU. Why not let QEMU reset in place: under TCG a reset keeps every translated block (no tb_flush), and a
 # guest page still holding blocks takes QEMU's slow write path (notdirty_write: a walk over the page's blocks) on
 # every write until the last block on it is overwritten. After a long Linux run (package installation, Ansible),
-# Xen and its dom0 reuse that RAM as data: the first boot into Xen was 1.5-15 times slower than the next
+# Xen and its dom0 reuse that RAM as data: the first boot into Xen was 1.3-12 times slower than the next
 # (tests/vm/README.md, "Stale translations"). A fresh process starts with none.
 RELAUNCH_REASONS = {"guest-reset", "host-qmp-system-reset"}
 # A fresh QEMU that does not come up (its port taken meanwhile, say) is tried this many times, a second apart.
@@ -577,7 +577,7 @@ def cmd_start(args):
 def supervisor_log_tail(inst, lines=5):
     try:
         text = (Path(inst["run_dir"]) / "supervisor.log").read_text(errors="replace")
-    except OSError:
+    except (OSError, KeyError):
         return ""
     return "\n".join(text.strip().splitlines()[-lines:])
 
@@ -599,7 +599,12 @@ def launch_supervisor(inst):
         if proc.poll() is not None:
             return False, supervisor_log_tail(inst) or f"the supervisor exited ({proc.returncode})"
         time.sleep(0.1)
-    proc.terminate()
+    os.killpg(proc.pid, signal.SIGTERM)  # the supervisor and its QEMU (its own session and process group)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
     return False, f"QEMU was not up after {QEMU_START_TIMEOUT}s: {supervisor_log_tail(inst)}"
 
 
@@ -627,7 +632,10 @@ def watch_qemu(sock_path, proc, on_ready):
                 if "event" in message:
                     events.append(message)
                 elif "return" in message and on_ready:
-                    on_ready()
+                    try:
+                        on_ready()
+                    except OSError as exc:  # keep reading: the events decide what follows, not this
+                        log(f"could not record that QEMU is up: {exc}")
                     on_ready = None
         except (OSError, ValueError):
             pass
@@ -638,6 +646,7 @@ def cmd_supervise(args):
     """Run the VM's QEMU; when a run ends in a reboot (RELAUNCH_REASONS), start a fresh one: a power cycle."""
     inst = load(args.name)
     run_dir = Path(inst["run_dir"])
+    os.chdir("/")  # as -daemonize did: the caller's directory may be a temporary one
     (run_dir / "supervisor.pid").write_text(f"{os.getpid()}\n")
     argv = qemu_argv(Path(inst["image_dir"]), inst["image"], inst, inst["cpu"], inst["accel"])
     current, stopping = [], []
@@ -660,6 +669,8 @@ def cmd_supervise(args):
 
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL)
         current[:] = [proc]
+        if stopping:  # the signal came while this QEMU was being started: on_signal did not see it
+            proc.terminate()
         events = watch_qemu(watch_socket(inst), proc, ready)
         try:
             proc.wait(timeout=30)
@@ -703,7 +714,9 @@ def wait_ssh(inst, timeout, timeout_why):
     next_report = t0 + PROGRESS_EVERY
     while True:
         if not vm_running(inst):
-            return False, f"QEMU is no longer running (stage {stage!r}, last line {line!r})"
+            why = supervisor_log_tail(inst, lines=3)
+            return False, (f"QEMU is no longer running (stage {stage!r}, last line {line!r})"
+                           + (f"; its supervisor's log ends with:\n{why}" if why else ""))
         if ssh_ok(inst):
             return True, ""
         now = time.monotonic()
@@ -796,11 +809,14 @@ def cmd_console(args):
 
 def stop(inst):
     supervisor = supervisor_pid(inst)
-    if supervisor:  # first, so that no fresh QEMU follows the one stopped here
-        try:
-            os.kill(supervisor, signal.SIGTERM)
-        except ProcessLookupError:
-            supervisor = None
+    if supervisor:  # the supervisor and its QEMU (one process group): no fresh QEMU follows the one stopped here
+        signal_group(supervisor, signal.SIGTERM)
+        for dummy in range(100):
+            if not supervisor_pid(inst):
+                break
+            time.sleep(0.1)
+        else:
+            signal_group(supervisor, signal.SIGKILL)
     pid = qemu_pid(inst)
     if pid:
         qmp_call(inst["qmp"], "quit")
@@ -817,15 +833,21 @@ def stop(inst):
             else:
                 continue
             break
-    for dummy in range(50 if supervisor else 0):
-        if not supervisor_pid(inst):
-            break
-        time.sleep(0.1)
-    else:
-        if supervisor and supervisor_pid(inst):
-            os.kill(supervisor, signal.SIGKILL)
     shutil.rmtree(inst["run_dir"], ignore_errors=True)
     log(f"{inst['name']}: stopped{'' if pid or supervisor else ' (was not running)'}, overlay removed")
+
+
+def signal_group(leader, sig):
+    try:
+        os.killpg(leader, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def supervisor_copy(console_copy):
+    """Where keep_console puts the supervisor's log: beside the console's copy, x.serial.log -> x.supervisor.log."""
+    path = Path(console_copy)
+    return path.with_name(path.name.removesuffix(".serial.log").removesuffix(".log") + ".supervisor.log")
 
 
 def keep_console(inst, target):
@@ -837,6 +859,9 @@ def keep_console(inst, target):
     try:
         Path(target).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
+        supervisor_log = Path(inst["run_dir"]) / "supervisor.log"
+        if supervisor_log.exists():  # each QEMU's end and its reason, QEMU's own errors
+            shutil.copyfile(supervisor_log, supervisor_copy(target))
     except OSError as exc:
         log(f"{inst['name']}: could not keep the serial console log in {target}: {exc}")
         return

@@ -58,6 +58,9 @@ def test_options_xen_would_cut_together_are_refused():
     assert len(' '.join(fits)) == 960 and inputs.check_values({'xen_bootloader_extra_args': fits}) == []
     # Modules check the whole list, the roles' own options included, with the same bound.
     assert len(inputs.hypervisor_options_errors(['dom0_mem=1024M'] + options, owned=False)) == 1
+    # An item that is not a string is named as such (not measured, no TypeError).
+    errors = inputs.hypervisor_options_errors(['a=1', 5, None], owned=False)
+    assert len(errors) == 2 and all('must be a string' in error for error in errors), errors
 
 
 def test_dom0_kernel_arguments_may_start_with_a_digit_xen_options_not():
