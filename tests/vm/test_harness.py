@@ -375,8 +375,9 @@ def test_wait_for_a_vm_that_could_not_come_back_says_why(tmp_path, monkeypatch):
     """A power cycle whose fresh QEMU never came up: the supervisor's last lines (QEMU's own error) are in the reason."""
     serial = tmp_path / "serial.log"
     serial.write_text(KVM_STALL)
-    (tmp_path / "supervisor.log").write_text("[vm] t: QEMU 41 ended (exit 1, reason None)\n"
-                                            "qemu-system-x86_64: Could not set up host forwarding rule\n")
+    supervisor_log = ("[vm] t: QEMU 41 ended (exit 1, reason None)\n"
+                      "qemu-system-x86_64: Could not set up host forwarding rule\n")
+    (tmp_path / "supervisor.log").write_text(supervisor_log)
     monkeypatch.setattr(vm, "time", FakeClock())
     monkeypatch.setattr(vm, "qemu_pid", lambda inst: None)
     ok, why = vm.wait_ssh({"name": "t", "serial_log": str(serial), "run_dir": str(tmp_path)}, 60, "60s")
