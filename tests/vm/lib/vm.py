@@ -549,18 +549,18 @@ def cmd_start(args):
     for _attempt in range(3):  # the port may be taken between probing and QEMU binding it
         inst["port"] = free_port()
         (run_dir / "instance.json").write_text(json.dumps(inst, indent=2) + "\n")
-        argv = qemu_argv(image_dir, image, inst, inst["cpu"], accel)
         started, why = launch_supervisor(inst)
         if started:
             break
         log(f"qemu failed to start: {why}")
     else:
         die("could not start QEMU")
+    binary = qemu_argv(image_dir, image, inst, inst["cpu"], accel)[0]  # the supervisor builds the argv it runs
     inst["pid"] = qemu_pid(inst)
     inst["started"] = time.time()
     (run_dir / "instance.json").write_text(json.dumps(inst, indent=2) + "\n")
     log(f"{args.name}: {image['suite']}/{image['arch']}/{image['boot']} ({firmware}) on 127.0.0.1:{inst['port']} "
-        f"(QEMU {qemu_version(argv[0])}, pid {inst['pid']}, -accel {inst['tuning']['accel']}, -cpu {inst['cpu']}, "
+        f"(QEMU {qemu_version(binary)}, pid {inst['pid']}, -accel {inst['tuning']['accel']}, -cpu {inst['cpu']}, "
         f"-m {inst['tuning']['mem']}, "
         f"-smp {inst['tuning']['smp']}, cache={inst['tuning']['cache']}), serial log {inst['serial_log']}")
     if not args.no_wait:
