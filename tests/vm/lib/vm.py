@@ -450,11 +450,15 @@ def tuning(arch, accel, env=None, firmware="bios"):
     }
 
 
+def qemu_binary(arch):
+    return "qemu-system-x86_64" if arch == "amd64" else "qemu-system-i386"
+
+
 def qemu_argv(image_dir, image, inst, cpu, accel):
     arch = image["arch"]
     tune = inst.get("tuning") or tuning(arch, accel)
     argv = [
-        "qemu-system-x86_64" if arch == "amd64" else "qemu-system-i386",
+        qemu_binary(arch),
         "-name", f"xenhost-{inst['name']}",
         *firmware_argv(inst.get("firmware", "bios"), inst.get("ovmf_vars")),
         "-accel", tune["accel"],
@@ -555,13 +559,12 @@ def cmd_start(args):
         log(f"qemu failed to start: {why}")
     else:
         die("could not start QEMU")
-    binary = qemu_argv(image_dir, image, inst, inst["cpu"], accel)[0]  # the supervisor builds the argv it runs
     inst["pid"] = qemu_pid(inst)
     inst["started"] = time.time()
     (run_dir / "instance.json").write_text(json.dumps(inst, indent=2) + "\n")
     log(f"{args.name}: {image['suite']}/{image['arch']}/{image['boot']} ({firmware}) on 127.0.0.1:{inst['port']} "
-        f"(QEMU {qemu_version(binary)}, pid {inst['pid']}, -accel {inst['tuning']['accel']}, -cpu {inst['cpu']}, "
-        f"-m {inst['tuning']['mem']}, "
+        f"(QEMU {qemu_version(qemu_binary(image['arch']))}, pid {inst['pid']}, -accel {inst['tuning']['accel']}, "
+        f"-cpu {inst['cpu']}, -m {inst['tuning']['mem']}, "
         f"-smp {inst['tuning']['smp']}, cache={inst['tuning']['cache']}), serial log {inst['serial_log']}")
     if not args.no_wait:
         t1 = time.monotonic()
