@@ -1,11 +1,11 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, xenhost maintainers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What config_lines, grub2_xen_cfg, systemd_services, grub2_entries and a package transaction would do, decided on a
-reading made earlier in the play.
+"""What config_lines, grub2_xen_cfg, systemd_services, grub2_entries, grub_legacy and a package transaction would do,
+decided on a reading made earlier in the play.
 
-xen_preflight's xen_facts call reads the packages, files, services and GRUB 2 menu those modules change (its packages,
-files, services and grub2_menu options, read the way the modules read them). A role whose packages, files or services
+xen_preflight's xen_facts call reads the packages, files, services and GRUB menus those modules change (its packages,
+files, services, grub2_menu and grub_legacy_menu options, read the way the modules read them). A role whose packages, files or services
 nothing has touched since (no package changed) decides here, with the modules' own functions, whether the module call
 has anything to do, and leaves it out where it has not: each module call costs seconds on a slow dom0. Each filter
 answers None where the reading cannot tell (not read, a file missing or unreadable, a setting the module would
@@ -20,7 +20,7 @@ from ansible.module_utils.common.text.converters import to_text
 from ansible.module_utils.six import string_types
 
 from ansible_collections.xenhost.dom0.plugins.module_utils import (
-    config_lines, grub2_cfg, grub2_defaults, grub2_menu, systemd_services, text_file)
+    config_lines, grub2_cfg, grub2_defaults, grub2_menu, grub_legacy, grub_legacy_menu, systemd_services, text_file)
 from ansible_collections.xenhost.dom0.plugins.module_utils.inputs import DOM0_PANIC_SECONDS_MAX, hypervisor_options_errors
 
 
@@ -130,6 +130,28 @@ def grub2_entries_answer(reading, path, plan=None, sources=None, update_due=Fals
     return answer
 
 
+def grub_legacy_answer(reading, path, default='xen', plan=None, fallback=None, xen_args=None, dom0_args=None,
+                       boot_dir='/boot', stanza=None, missing='fail'):
+    """What grub_legacy (the same options; stanza {'text'[, 'marker']} or None) would return, changed or not, decided
+    on xen_facts' grub_legacy_menu reading of it, or None: where the reading is of another menu or boot directory,
+    cannot tell (an error, a file it did not look at), or where the module would fail (it says why itself). A missing
+    menu gives the module's missing=report answer with missing 'report', None otherwise."""
+    reading = _reading(reading, 'grub_legacy_answer')
+    if reading is None or not path or reading.get('path') != path or reading.get('boot_dir') != boot_dir:
+        return None
+    if reading.get('exists') is False and missing == 'report':
+        return dict(changed=False, exists=False, path=path, entries=[])
+    if reading.get('error') or not isinstance(reading.get('files'), dict):
+        return None
+    try:
+        decided = grub_legacy_menu.answer(reading, text_file.exists_in(reading['files']), default=default, fallback=fallback,
+                                          xen_args=xen_args, plan=plan, dom0_args=dom0_args, stanza=stanza,
+                                          boot_dir=boot_dir)
+    except (KeyError, ValueError, TypeError, AttributeError, grub_legacy.GrubLegacyError):
+        return None
+    return decided['result']
+
+
 def packages_missing(reading, names):
     """The names that xen_facts' packages reading (name -> installed version or None) does not show installed, in the
     order given; None where there is no reading (not read, no dpkg). A name it did not look up counts as missing."""
@@ -147,6 +169,7 @@ class FilterModule(object):
             'config_lines_changes': config_lines_changes,
             'grub2_xen_cfg_changes': grub2_xen_cfg_changes,
             'grub2_entries_answer': grub2_entries_answer,
+            'grub_legacy_answer': grub_legacy_answer,
             'packages_missing': packages_missing,
             'systemd_services_steps': systemd_services_steps,
         }

@@ -16,7 +16,7 @@ __metaclass__ = type
 import hashlib
 import os
 
-from ansible_collections.xenhost.dom0.plugins.module_utils import grub2_cfg
+from ansible_collections.xenhost.dom0.plugins.module_utils import grub2_cfg, text_file
 
 
 def _mtime(path):
@@ -84,14 +84,6 @@ def read_parsed(path, grubenv, sources=(), root='/'):
     return reading, config
 
 
-def _exists(files):
-    def exists(path):
-        if path not in files:
-            raise KeyError('%s was not read' % path)
-        return bool(files[path])
-    return exists
-
-
 def answer(reading, default=None, plan=None, unwritable_reason=None, update=False, update_due=False, config=None):
     """What grub2_entries says about read()'s reading before it acts; raises KeyError for a reading that lacks a path
     describe() asks about, ValueError for one with an error.
@@ -107,7 +99,7 @@ def answer(reading, default=None, plan=None, unwritable_reason=None, update=Fals
     if config is None:
         config = grub2_cfg.parse(reading['text'])
     env = env_vars(reading['env_text'])
-    facts = grub2_cfg.describe(config, root=reading['root'], exists=_exists(reading['files']),
+    facts = grub2_cfg.describe(config, root=reading['root'], exists=text_file.exists_in(reading['files']),
                                default='${saved_entry}' if default == 'saved' else default, env=env)
     if plan:
         facts['plan'] = grub2_cfg.boot_plan(facts, plan == 'trial', next_entry=env.get('next_entry'),

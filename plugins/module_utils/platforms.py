@@ -292,14 +292,15 @@ def entry(platform_id, table=None):
 
 
 def preread(platform):
-    """{'files', 'services', 'grub2_menu', 'virt_manager'}: what xen_preflight's xen_facts call reads for the later
-    roles, so that a role whose files, services and menu are already as it wants them leaves its module call out
-    (plugins/filter/planned.py): the files xen_bootloader's grub2_xen_cfg and xen_toolstack's config_lines change, the daemons of every
-    toolstack of the platform (systemd_services; read only where systemd runs), and the GRUB 2 menu with the sources
-    grub2_entries compares it with (None where the platform has no GRUB 2 menu; a host of the platform that boots with
-    another bootloader has no such file, and the reading says so). virt_manager: the files and services
-    xen_virt_manager sets, read only in a play that runs it (each service's is-enabled costs a process in the host).
-    Paths the platform does not have ('') are left out. platform: an entry() with its grub2.sources."""
+    """{'files', 'services', 'grub2_menu', 'grub_legacy_menu', 'virt_manager'}: what xen_preflight's xen_facts call
+    reads for the later roles, so that a role whose files, services and menu are already as it wants them leaves its
+    module call out (plugins/filter/planned.py): the files xen_bootloader's grub2_xen_cfg and xen_toolstack's
+    config_lines change, the daemons of every toolstack of the platform (systemd_services; read only where systemd
+    runs), the GRUB 2 menu with the sources grub2_entries compares it with, and the GRUB legacy menu grub_legacy edits
+    with its boot directory (each None where the platform has no such menu; a host of the platform that boots with the
+    other bootloader has no such file, and the reading says so). virt_manager: the files and services xen_virt_manager
+    sets, read only in a play that runs it (each service's is-enabled costs a process in the host). Paths the platform
+    does not have ('') are left out. platform: an entry() with its grub2.sources."""
     files = [platform['grub2']['xen_cfg'], platform['grub2']['fallback_script'],
              platform['paths']['xl_conf'], platform['paths']['xendomains']]
     services = []
@@ -310,8 +311,11 @@ def preread(platform):
                   libvirt['guests'].get('order_drop_in_path', '')]
     virt_services = [name for name in (libvirt['service'], libvirt['guests'].get('service')) if name]
     menu = platform['grub2']['cfg']
+    legacy = platform['grub_legacy']
+    legacy_menu = legacy['menu'] if 'grub_legacy' in platform['bootloader']['types'] else ''
     return {'files': [path for path in files if path], 'services': services,
             'grub2_menu': {'path': menu, 'sources': list(platform['grub2']['sources'])} if menu else None,
+            'grub_legacy_menu': {'path': legacy_menu, 'boot_dir': legacy['boot_dir']} if legacy_menu else None,
             'virt_manager': {'files': [path for path in virt_files if path], 'services': virt_services}}
 
 

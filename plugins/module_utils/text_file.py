@@ -41,6 +41,16 @@ def diff(path, before, after):
     return dict(before_header=path, after_header=path, before=clean(before or ''), after=clean(after or ''))
 
 
+def exists_in(files):
+    """The predicate a reading's {path: exists} answers (made on the host earlier in the play); KeyError for a path that
+    reading did not look at, so a decision on it never guesses."""
+    def exists(path):
+        if path not in files:
+            raise KeyError('%s was not read' % path)
+        return bool(files[path])
+    return exists
+
+
 def try_read(path, limit, what):
     """(text, None) of the regular file path (bytes kept as surrogates), or (None, why it cannot be read).
 

@@ -341,23 +341,12 @@ notes:
 import os
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.xenhost.dom0.plugins.module_utils import grub_legacy
+from ansible_collections.xenhost.dom0.plugins.module_utils import grub_legacy, grub_legacy_menu
 from ansible_collections.xenhost.dom0.plugins.module_utils.text_file import clean as _clean
-from ansible_collections.xenhost.dom0.plugins.module_utils.text_file import try_read as _try_read
+from ansible_collections.xenhost.dom0.plugins.module_utils.text_file import diff as _diff
 from ansible_collections.xenhost.dom0.plugins.module_utils.text_file import write_atomic
 
 DEFAULT_PATHS = ('/boot/grub/menu.lst', '/boot/grub/grub.conf')
-# A menu.lst is a few KiB; GRUB's default file is 10 bytes plus a comment. Bigger is not such a file.
-MAX_MENU_BYTES = 16 * 1024 * 1024
-MAX_DEFAULT_FILE_BYTES = 64 * 1024
-
-
-def _read(module, path, limit, what):
-    """Like text_file.try_read, but fail_json naming the file when it cannot be read."""
-    text, error = _try_read(path, limit, what)
-    if error:
-        module.fail_json(msg=error, path=path)
-    return text
 
 
 def _find_path(module, path):
@@ -375,10 +364,6 @@ def _find_path(module, path):
     if not os.path.isfile(real):
         module.fail_json(msg='%s is not a regular file (resolved to %s)' % (path, real))
     return real
-
-
-def _entries(entries):
-    return [dict((k, _clean(v) if isinstance(v, str) else v) for k, v in e.as_dict().items()) for e in entries]
 
 
 def main():
@@ -405,99 +390,46 @@ def main():
     if params['missing'] == 'report' and params['path'] is not None and not os.path.lexists(params['path']):
         module.exit_json(changed=False, exists=False, path=params['path'], entries=[])
     path = _find_path(module, params['path'])
-    text = _read(module, path, MAX_MENU_BYTES, 'GRUB menu')
-
-    default_file = os.path.realpath(os.path.join(os.path.dirname(path), 'default'))
-    saved_index = None
-    default_text = default_error = None
-    default_file_ok = False
-    if os.path.lexists(default_file):
-        # A directory, FIFO or unreadable file there matters only to a "default saved" menu (checked below).
-        default_text, default_error = _try_read(default_file, MAX_DEFAULT_FILE_BYTES, 'GRUB default file')
-        if default_text is not None:
-            saved_index = grub_legacy.parse_default_file(default_text)
-            # stage2's savedefault rewrites the first 10 bytes in place; a shorter file fails the boot entry.
-            default_file_ok = len(default_text.encode('utf-8', 'surrogateescape')) >= 10
-
+    # The same reading and answer as xen_facts' grub_legacy_menu and the grub_legacy_answer filter make
+    # (module_utils/grub_legacy_menu.py); here the files are checked as the answer asks for them.
+    reading = grub_legacy_menu.read(path, params['boot_dir'], files=False)
+    if reading['error']:
+        module.fail_json(msg=reading['error'], path=path)
     try:
-        # The stanza first: the default (and a trial's fallback) is chosen on the menu as it will be written.
-        planned_text = text if not params['stanza'] else grub_legacy.set_block(
-            text, params['stanza']['text'], params['stanza']['marker'])
-        result = grub_legacy.plan(planned_text, default=params['default'], fallback=params['fallback'],
-                                  xen_args=params['xen_args'], saved_index=saved_index, mode=params['plan'],
-                                  dom0_args=params['dom0_args'], default_file_ok=default_file_ok)
+        decided = grub_legacy_menu.answer(reading, os.path.isfile, default=params['default'],
+                                          fallback=params['fallback'], xen_args=params['xen_args'], plan=params['plan'],
+                                          dom0_args=params['dom0_args'], stanza=params['stanza'],
+                                          boot_dir=params['boot_dir'])
     except grub_legacy.GrubLegacyError as exc:
-        module.fail_json(msg='%s: %s' % (path, _clean(str(exc))), path=path)
+        module.fail_json(msg=str(exc), path=path)
+    out = decided['result']
+    default_file, default_index = reading['default_file'], decided['default_file_index']
+    new_default = grub_legacy.render_default_file(default_index) if default_index is not None else None
 
-    if (result['previous_setting'] == 'saved' or result['default_file_index'] is not None) and default_error:
-        module.fail_json(msg='%s says "default saved", but %s' % (path, default_error), path=path)
+    if module._diff and out['changed']:
+        out['diff'] = []
+        if decided['menu_changed']:
+            out['diff'].append(_diff(path, reading['text'], decided['text']))
+        if new_default is not None:
+            out['diff'].append(_diff(default_file, reading['default_text'], new_default))
 
-    new_text = result['text']
-    # Parsed once: the entries returned and the files checked are those of the menu as planned.
-    planned = grub_legacy.MenuConfig(new_text)
-    new_entries = planned.entries
-    groot = planned.magic_option('groot')
-    menu_changed = new_text != text
-    default_changed = result['default_file_index'] is not None
-    uses_saved = result['previous_setting'] == 'saved' or params['plan'] == 'trial'
-    fallback_entry = result['fallback_entry']
-
-    diffs = []
-    if menu_changed:
-        diffs.append(dict(before_header=path, after_header=path, before=_clean(text), after=_clean(new_text)))
-    if default_changed:
-        before = default_text if default_text is not None else ''
-        diffs.append(dict(before_header=default_file, after_header=default_file, before=_clean(before),
-                          after=grub_legacy.render_default_file(result['default_file_index'])))
-
-    out = dict(
-        changed=menu_changed or default_changed,
-        exists=True,
-        # The stanza as finally written (a trial adds its savedefault line) against the one in the menu before.
-        stanza_changed=bool(params['stanza']) and (grub_legacy.block_of(new_text, params['stanza']['marker'])
-                                                   != grub_legacy.block_of(text, params['stanza']['marker'])),
-        path=path,
-        entries=_entries(new_entries),
-        default_index=result['chosen'].index,
-        default_title=_clean(result['chosen'].title),
-        previous_default=result['previous_default'],
-        previous_default_setting=result['previous_setting'],
-        notes=result['warnings'],
-        plan=params['plan'],
-        trial=params['plan'] == 'trial',
-        fallback_index=fallback_entry.index if fallback_entry else None,
-        fallback_title=_clean(fallback_entry.title) if fallback_entry else '',
-        groot=_clean(groot[1].strip()) if groot else None,
-    )
-    # Read only, so in check mode too: the planned default (and a trial's way back) must load.
-    checked = [out['default_index']] + ([out['fallback_index']] if out['trial'] and fallback_entry else [])
-    out['missing_files'] = [_clean(name) for name in
-                            grub_legacy.missing_files(new_entries, checked, params['boot_dir'], os.path.isfile)]
-    if uses_saved:
-        out['default_file'] = default_file
-    if module._diff and diffs:
-        out['diff'] = diffs
-
-    if out['changed'] and not module.check_mode and params['require_files']:
-        refusal = grub_legacy.unloadable_refusal(out['missing_files'], result['chosen'],
-                                                 fallback_entry if out['trial'] else None)
-        if refusal:
-            module.fail_json(msg='%s: %s' % (path, _clean(refusal)), path=path, missing_files=out['missing_files'],
-                             default_index=out['default_index'], fallback_index=out['fallback_index'])
+    if out['changed'] and not module.check_mode and params['require_files'] and decided['refusal']:
+        module.fail_json(msg='%s: %s' % (path, decided['refusal']), path=path, missing_files=out['missing_files'],
+                         default_index=out['default_index'], fallback_index=out['fallback_index'])
 
     if out['changed'] and not module.check_mode:
         if params['backup']:
             # Both files may change: each backup is returned on its own key, none overwrites the other.
-            if default_changed and default_text is not None:
+            if new_default is not None and reading['default_text'] is not None:
                 out['default_backup_file'] = out['backup_file'] = module.backup_local(default_file)
-            if menu_changed:
+            if decided['menu_changed']:
                 out['backup_file'] = module.backup_local(path)
-        if menu_changed:
-            write_atomic(module, path, new_text)
-        if default_changed:
-            write_atomic(module, default_file, grub_legacy.render_default_file(result['default_file_index']))
+        if decided['menu_changed']:
+            write_atomic(module, path, decided['text'])
+        if new_default is not None:
+            write_atomic(module, default_file, new_default)
 
-    for warning in result['warnings']:
+    for warning in out['notes']:
         module.warn(warning)
     module.exit_json(**out)
 

@@ -32,9 +32,10 @@ description:
   - With O(bootloader_probe) it also runs that command and returns what it printed as RV(bootloader_probe), in the same
     module call.
   - With O(packages) it also returns which of those packages dpkg has installed, as RV(packages), in the same module call.
-  - With O(files), O(services) and O(grub2_menu) it also reads those files, systemd services and GRUB 2 menu as the
-    modules that change them read them, as RV(files), RV(services) and RV(grub2_menu), in the same module call - the
-    roles decide on that reading whether such a module has anything to do, and leave its call out where it has not.
+  - With O(files), O(services), O(grub2_menu) and O(grub_legacy_menu) it also reads those files, systemd services and
+    GRUB menus as the modules that change them read them, as RV(files), RV(services), RV(grub2_menu) and
+    RV(grub_legacy_menu), in the same module call - the roles decide on that reading whether such a module has anything
+    to do, and leave its call out where it has not.
 options:
   cpu_virt:
     description:
@@ -111,6 +112,22 @@ options:
         description: Where the entries' files are looked for, as M(xenhost.dom0.grub2_entries)' O(xenhost.dom0.grub2_entries#module:root).
         type: path
         default: /
+    version_added: 0.2.0
+  grub_legacy_menu:
+    description:
+      - A GRUB legacy menu to read as M(xenhost.dom0.grub_legacy) reads it (the menu, GRUB's C(default) file beside it,
+        whether each file its entries load exists), returned as RV(grub_legacy_menu). Not a fact.
+      - Read only where O(root) is C(/).
+    type: dict
+    suboptions:
+      path:
+        description: The menu, for example C(/boot/grub/menu.lst).
+        type: path
+        required: true
+      boot_dir:
+        description: Where the entries' paths are relative to, as M(xenhost.dom0.grub_legacy)' O(xenhost.dom0.grub_legacy#module:boot_dir).
+        type: path
+        default: /boot
     version_added: 0.2.0
 author:
   - xenhost maintainers (@xenhost)
@@ -233,6 +250,29 @@ grub2_menu:
     env_text: "# GRUB Environment Block\n#####..."
     sources: {/etc/default/grub: 1764540000.0}
     files: {/boot/vmlinuz-6.1.0-28-amd64: true, /boot/boot/vmlinuz-6.1.0-28-amd64: false}
+  version_added: 0.2.0
+grub_legacy_menu:
+  description:
+    - The menu of O(grub_legacy_menu) - C(path) (as given), C(boot_dir), C(exists); C(real_path) (links resolved),
+      C(text), C(default_file) (GRUB's C(default) file beside the real menu), C(default_text) (null where there is none
+      or it cannot be read), C(default_error) (why it cannot be read, or null); C(files) (for every file an entry loads,
+      under C(boot_dir), whether it is a file).
+    - Where it is missing, cannot be read or parsed, or holds bytes that are not UTF-8, only C(path), C(boot_dir),
+      C(exists) and C(error) (why) are set. C(error) is null otherwise.
+    - Null as a whole where O(root) is not C(/).
+  returned: when O(grub_legacy_menu) is given
+  type: dict
+  sample:
+    path: /boot/grub/menu.lst
+    boot_dir: /boot
+    exists: true
+    error: null
+    real_path: /boot/grub/menu.lst
+    text: "default saved\ntimeout 5\n..."
+    default_file: /boot/grub/default
+    default_text: "0\n#\n#\n..."
+    default_error: null
+    files: {/boot/xen-4.17-amd64.gz: true, /boot/vmlinuz-6.1.0-28-amd64: true, /boot/initrd.img-6.1.0-28-amd64: true}
   version_added: 0.2.0
 ansible_facts:
   description: Facts to add to ansible_facts.
@@ -414,7 +454,7 @@ from ansible_collections.xenhost.dom0.plugins.module_utils.root_facts import (
     ROOT_ARGUMENT_SPEC, checked_root, is_live_root, list_under, read_bytes_under, read_under,
 )
 from ansible_collections.xenhost.dom0.plugins.module_utils import (
-    grub2_menu, systemd_services, text_file, trial_watchdog, xen_image)
+    grub2_menu, grub_legacy_menu, systemd_services, text_file, trial_watchdog, xen_image)
 from ansible_collections.xenhost.dom0.plugins.module_utils.xen_text import (
     choose_toolstack, guest_type, host_memory_mb, kernel_config_dom0, parse_capabilities,
     parse_xen_info, parse_xen_list, release_sort_key, running_process,
@@ -605,7 +645,10 @@ ARGUMENT_SPEC = dict(ROOT_ARGUMENT_SPEC, cpu_virt=dict(type='bool', default=Fals
                          path=dict(type='path', required=True),
                          grubenv=dict(type='path'),
                          sources=dict(type='list', elements='path', default=[]),
-                         root=dict(type='path', default='/'))))
+                         root=dict(type='path', default='/'))),
+                     grub_legacy_menu=dict(type='dict', options=dict(
+                         path=dict(type='path', required=True),
+                         boot_dir=dict(type='path', default='/boot'))))
 
 
 def run_probe(module, argv):
@@ -647,6 +690,18 @@ def read_grub2_menu(root, options):
     return grub2_menu.read(options['path'], grubenv, options['sources'], options['root'])
 
 
+def read_grub_legacy_menu(root, options):
+    """grub_legacy_menu.read()'s reading of the menu options name, on a live root, where JSON carries it; None elsewhere."""
+    if not is_live_root(root):
+        return None
+    try:
+        return grub_legacy_menu.portable(grub_legacy_menu.read(options['path'], options['boot_dir']))
+    except (OSError, ValueError) as exc:
+        # A facts module never traces back: a name the OS refuses (a NUL byte) is a reading that cannot tell.
+        return dict(path=options['path'], boot_dir=options['boot_dir'], exists=None,
+                    error='cannot read %s: %s' % (text_file.clean(options['path']), text_file.clean(str(exc))))
+
+
 def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     root = checked_root(module, ('proc', 'sys', 'boot'))
@@ -662,6 +717,8 @@ def main():
         result['services'] = read_services(module, root, module.params['services'])
     if module.params['grub2_menu']:
         result['grub2_menu'] = read_grub2_menu(root, module.params['grub2_menu'])
+    if module.params['grub_legacy_menu']:
+        result['grub_legacy_menu'] = read_grub_legacy_menu(root, module.params['grub_legacy_menu'])
     module.exit_json(**result)
 
 

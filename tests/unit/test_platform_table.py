@@ -85,21 +85,23 @@ def test_entry_is_consistent(platform_id):
 DEBIAN_GRUB2_SOURCES = ['/etc/default/grub.d/xen.cfg', '/etc/default/grub', '/etc/grub.d/01_xenhost_fallback']
 
 
-@pytest.mark.parametrize('platform_id, files, services, menu, virt_manager', [
+@pytest.mark.parametrize('platform_id, files, services, menu, legacy_menu, virt_manager', [
     ('Debian-12', ['/etc/default/grub.d/xen.cfg', '/etc/grub.d/01_xenhost_fallback', '/etc/xen/xl.conf',
                    '/etc/default/xendomains'], ['xen', 'xendomains'],
      {'path': '/boot/grub/grub.cfg', 'sources': DEBIAN_GRUB2_SOURCES},
+     {'path': '/boot/grub/menu.lst', 'boot_dir': '/boot'},
      {'files': ['/etc/default/libvirtd', '/etc/default/libvirt-guests',
                 '/etc/systemd/system/libvirt-guests.service.d/xenhost-order.conf'],
       'services': ['libvirtd', 'libvirt-guests']}),
-    ('RedHat-5', ['/etc/sysconfig/xendomains'], ['xend', 'xendomains'], None, {'files': [], 'services': ['libvirtd']}),
+    ('RedHat-5', ['/etc/sysconfig/xendomains'], ['xend', 'xendomains'], None,
+     {'path': '/boot/grub/grub.conf', 'boot_dir': '/boot'}, {'files': [], 'services': ['libvirtd']}),
 ])
-def test_preread_is_what_the_later_roles_set(platform_id, files, services, menu, virt_manager):
-    """xen_preflight reads these for xen_bootloader's grub2_xen_cfg and grub2_entries, xen_toolstack's config_lines
-    and systemd_services, and (in a play with it) xen_virt_manager's, with libvirt-guests' drop-in; a path the platform
-    does not have ('') is not read, nor a menu it does not have."""
+def test_preread_is_what_the_later_roles_set(platform_id, files, services, menu, legacy_menu, virt_manager):
+    """xen_preflight reads these for xen_bootloader's grub2_xen_cfg, grub2_entries and grub_legacy, xen_toolstack's
+    config_lines and systemd_services, and (in a play with it) xen_virt_manager's, with libvirt-guests' drop-in; a path
+    the platform does not have ('') is not read, nor a menu it does not have."""
     assert platforms.entry(platform_id)['preread'] == {'files': files, 'services': services, 'grub2_menu': menu,
-                                                       'virt_manager': virt_manager}
+                                                       'grub_legacy_menu': legacy_menu, 'virt_manager': virt_manager}
 
 
 @pytest.mark.parametrize('platform_id, sources', [('Debian-12', DEBIAN_GRUB2_SOURCES), ('Debian-13', DEBIAN_GRUB2_SOURCES),

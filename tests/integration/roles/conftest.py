@@ -2,6 +2,7 @@
 """Helpers for the role tests: load a role's vars files and render them with Ansible's own templating."""
 
 import os
+import re
 import subprocess
 
 import pytest
@@ -70,6 +71,13 @@ def run_playbook(playbook, *args):
     proc = subprocess.run(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False,
                           universal_newlines=True, timeout=600)
     return proc.returncode, proc.stdout
+
+
+def task_result(out, task):
+    """What the play printed under TASK [... : task]: 'skipping', 'ok', 'changed' (the first result line's word)."""
+    match = re.search(r'TASK \[[^\]]*%s\] \*+\n(\w+):' % re.escape(task), out)
+    assert match, out
+    return match.group(1)
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ import pytest
 
 from ansible_collections.xenhost.dom0.plugins.module_utils import grub2_cfg
 
-from .conftest import REPO, render, role_vars, run_playbook
+from .conftest import REPO, render, role_vars, run_playbook, task_result
 
 GRUB_FIXTURES = os.path.join(REPO, 'tests', 'unit', 'fixtures', 'grub')
 # As xen_bootloader leaves Debian's xen.cfg (without trial, nothing asked for).
@@ -449,24 +449,17 @@ def test_real_grub_tools_accept_the_menu_and_grubenv(tmp_path, release):
 SET_XEN_CFG_TASK = "Set the Xen settings and GRUB's way back from a trial entry"
 
 
-def _task_result(out, task):
-    """What the play printed under TASK [... : task]: 'skipping', 'ok', 'changed' (the first result line's word)."""
-    match = re.search(r'TASK \[[^\]]*%s\] \*+\n(\w+):' % re.escape(task), out)
-    assert match, out
-    return match.group(1)
-
-
 def test_grub2_xen_cfg_left_out_only_where_the_preflight_reading_shows_nothing_to_change(playbook_dir, tmp_path):
     script = _trial_host(tmp_path)
     args = ('-e', '{"xen_bootloader_dom0_mem": "1024M"}')
     rc, out = _run(playbook_dir, tmp_path, script, *args, trial=True)
-    assert rc == 0 and _task_result(out, SET_XEN_CFG_TASK) == 'changed', out
+    assert rc == 0 and task_result(out, SET_XEN_CFG_TASK) == 'changed', out
     grubenv, menu = _grubenv(tmp_path), (tmp_path / 'boot' / 'grub' / 'grub.cfg').read_text()
     # Converged: xen_facts' reading (as xen_preflight's) says grub2_xen_cfg has nothing to do, so it is not called;
     # the trial it would have planned is still the one armed (grub2_entries' plan), and nothing changes.
     rc, out = _run(playbook_dir, tmp_path, script, *args, '-e', 'preread=true', trial=True)
     assert rc == 0, out
-    assert _task_result(out, SET_XEN_CFG_TASK) == 'skipping', out
+    assert task_result(out, SET_XEN_CFG_TASK) == 'skipping', out
     assert 'Trial boot: the next boot only starts' in out
     assert re.search(r'changed=0\s+unreachable=0\s+failed=0', out), out
     assert _grubenv(tmp_path) == grubenv and (tmp_path / 'boot' / 'grub' / 'grub.cfg').read_text() == menu
@@ -474,17 +467,17 @@ def test_grub2_xen_cfg_left_out_only_where_the_preflight_reading_shows_nothing_t
     cfg = tmp_path / 'xen.cfg'
     cfg.write_text(cfg.read_text().replace('XEN_OVERRIDE_GRUB_DEFAULT=0', 'XEN_OVERRIDE_GRUB_DEFAULT=1'))
     rc, out = _run(playbook_dir, tmp_path, script, *args, '-e', 'preread=true', trial=True)
-    assert rc == 0 and _task_result(out, SET_XEN_CFG_TASK) == 'changed', out
+    assert rc == 0 and task_result(out, SET_XEN_CFG_TASK) == 'changed', out
     assert 'XEN_OVERRIDE_GRUB_DEFAULT=0\n' in cfg.read_text()
     # The fallback script removed by hand: the same.
     (tmp_path / 'grub.d' / '01_xenhost_fallback').unlink()
     rc, out = _run(playbook_dir, tmp_path, script, *args, '-e', 'preread=true', trial=True)
-    assert rc == 0 and _task_result(out, SET_XEN_CFG_TASK) == 'changed', out
+    assert rc == 0 and task_result(out, SET_XEN_CFG_TASK) == 'changed', out
     assert (tmp_path / 'grub.d' / '01_xenhost_fallback').exists()
     # A package changed in this run (its postinst may have written xen.cfg): the reading is not trusted.
     rc, out = _run(playbook_dir, tmp_path, script, *args, '-e', 'preread=true', '-e', 'xen_packages_changed=true',
                    trial=True)
-    assert rc == 0 and _task_result(out, SET_XEN_CFG_TASK) == 'ok', out
+    assert rc == 0 and task_result(out, SET_XEN_CFG_TASK) == 'ok', out
 
 
 MENU_TASK = 'Regenerate the GRUB menu where it is out of date, read it, and arm a trial boot on it'
@@ -501,7 +494,7 @@ def test_grub2_entries_left_out_only_where_the_preflight_reading_shows_nothing_t
     # role reports the boot default from that answer.
     rc, out = _run(playbook_dir, tmp_path, script, *args, '-e', 'preread=true')
     assert rc == 0, out
-    assert _task_result(out, SET_XEN_CFG_TASK) == 'skipping' and _task_result(out, MENU_TASK) == 'skipping', out
+    assert task_result(out, SET_XEN_CFG_TASK) == 'skipping' and task_result(out, MENU_TASK) == 'skipping', out
     assert 'Boot default: Debian GNU/Linux, with Xen hypervisor' in out
     assert 'boot configuration changed: False' in out
     assert re.search(r'changed=0\s+unreachable=0\s+failed=0', out), out
@@ -510,16 +503,16 @@ def test_grub2_entries_left_out_only_where_the_preflight_reading_shows_nothing_t
     later = before[1] + 60
     os.utime(str(tmp_path / 'grub'), (later, later))
     rc, out = _run(playbook_dir, tmp_path, script, *args, '-e', 'preread=true')
-    assert rc == 0 and _task_result(out, MENU_TASK) == 'ok' and _update_runs(tmp_path) == 2, out
+    assert rc == 0 and task_result(out, MENU_TASK) == 'ok' and _update_runs(tmp_path) == 2, out
     # The Xen kernel removed by hand: the default entry names a missing file; the module is called and stops the play.
     (tmp_path / 'boot' / 'vmlinuz-6.1.0-28-amd64').unlink()
     rc, out = _run(playbook_dir, tmp_path, script, *args, '-e', 'preread=true')
-    assert rc != 0 and _task_result(out, MENU_TASK) == 'ok', out
+    assert rc != 0 and task_result(out, MENU_TASK) == 'ok', out
     assert 'names files that do not exist: /boot/vmlinuz-6.1.0-28-amd64' in out, out
     (tmp_path / 'boot' / 'vmlinuz-6.1.0-28-amd64').write_text('x')
     # A package changed in this run: the reading is not trusted.
     rc, out = _run(playbook_dir, tmp_path, script, *args, '-e', 'preread=true', '-e', 'xen_packages_changed=true')
-    assert rc == 0 and _task_result(out, MENU_TASK) == 'ok', out
+    assert rc == 0 and task_result(out, MENU_TASK) == 'ok', out
 
 
 def test_a_second_pass_in_the_same_play_does_not_decide_on_the_reading_the_first_made_stale(playbook_dir, tmp_path):

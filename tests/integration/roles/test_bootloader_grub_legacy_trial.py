@@ -13,7 +13,7 @@ import re
 import shutil
 import sys
 
-from .conftest import REPO, run_playbook
+from .conftest import REPO, run_playbook, task_result
 
 GRUB_FIXTURES = os.path.join(REPO, 'tests', 'unit', 'fixtures', 'grub')
 DEBIAN_FILES = ('xen-4.17-amd64.gz', 'vmlinuz-6.1.0-28-amd64', 'initrd.img-6.1.0-28-amd64',
@@ -220,3 +220,69 @@ def test_trial_refused_when_the_fallback_kernel_is_missing(playbook_dir, tmp_pat
     rc, out = _run(playbook_dir, tmp_path, menu, platform='RedHat-5')
     assert rc != 0 and 'not changed' in out and 'vmlinuz-2.6.18-398.el5' in out, out
     assert menu.read_text() == before and not (menu.parent / 'default').exists()
+
+
+READ_TASK = 'Read the GRUB legacy menu'
+WRITE_TASK = 'Make the Xen entry the boot default, once (trial) or for good, and set the hypervisor options'
+
+
+def test_debian_module_calls_left_out_only_where_the_preflight_reading_shows_nothing_to_change(playbook_dir, tmp_path):
+    """A re-run on a converged host makes no grub_legacy call: xen_preflight's reading of the menu (xen_facts'
+    grub_legacy_menu) gives the module's answers (grub_legacy_answer). Wherever that reading cannot stand for the
+    module's own, the module is called."""
+    menu = _debian(tmp_path)
+    # The first run: the Xen stanza is not in the menu, so the reading never looked at its files: the module writes.
+    rc, out = _run(playbook_dir, tmp_path, menu, '-e', 'preread=true')
+    assert rc == 0 and task_result(out, READ_TASK) == 'skipping' and task_result(out, WRITE_TASK) == 'changed', out
+    trial, facts = menu.read_text(), _facts(tmp_path)
+    # Again before the reboot (a trial armed): no call, the same answer, nothing written.
+    rc, out = _run(playbook_dir, tmp_path, menu, '-e', 'preread=true')
+    assert rc == 0 and task_result(out, READ_TASK) == 'skipping' and task_result(out, WRITE_TASK) == 'skipping', out
+    assert re.search(r'changed=0\s', out) and 'Trial boot: the next boot only starts 0:' in out, out
+    assert menu.read_text() == trial and _facts(tmp_path) == dict(facts, changed=False)
+    # After the good trial: the promotion writes (the answer says changed), then converged, no call.
+    (menu.parent / 'default').write_bytes(b'1\x00' + b'\n' * 8 + DEFAULT_TAIL.encode())
+    rc, out = _run(playbook_dir, tmp_path, menu, '-e', 'preread=true', proven=True)
+    assert rc == 0 and task_result(out, WRITE_TASK) == 'changed', out
+    permanent, saved = menu.read_text(), _saved(menu)
+    rc, out = _run(playbook_dir, tmp_path, menu, '-e', 'preread=true', proven=True)
+    assert rc == 0 and task_result(out, READ_TASK) == 'skipping' and task_result(out, WRITE_TASK) == 'skipping', out
+    assert re.search(r'changed=0\s', out) and 'Boot default: 0: Xen 4.17-amd64' in out, out
+    assert (menu.read_text(), _saved(menu)) == (permanent, saved)
+    assert _facts(tmp_path) == {'changed': False, 'trial': False, 'fallback_entry': '',
+                                'xen_entry': 'Xen 4.17-amd64 / Debian GNU/Linux, kernel 6.1.0-28-amd64'}
+    # A package changed in this run (its hooks run update-grub): the reading is not trusted; the module reads.
+    rc, out = _run(playbook_dir, tmp_path, menu, '-e', 'preread=true', '-e', 'xen_packages_changed=true', proven=True)
+    assert rc == 0 and task_result(out, READ_TASK) == 'ok' and task_result(out, WRITE_TASK) == 'ok', out
+    # GRUB's default file set to another entry by hand (grub-set-default 2): the reading shows it, the module sets it back.
+    (menu.parent / 'default').write_text('2\n' + DEFAULT_TAIL)
+    rc, out = _run(playbook_dir, tmp_path, menu, '-e', 'preread=true', proven=True)
+    assert rc == 0 and task_result(out, WRITE_TASK) == 'changed' and _saved(menu) == saved, out
+    # The hypervisor image removed: the reading shows the Xen default cannot load; the verify stops the play.
+    os.unlink(str(tmp_path / 'boot' / 'xen-4.17-amd64.gz'))
+    rc, out = _run(playbook_dir, tmp_path, menu, '-e', 'preread=true', proven=True)
+    assert rc != 0 and task_result(out, WRITE_TASK) == 'skipping', out
+    assert 'name files that do not exist: %s' % (tmp_path / 'boot' / 'xen-4.17-amd64.gz') in out, out
+
+
+def test_debian_check_mode_on_the_preflight_reading_changes_nothing(playbook_dir, tmp_path):
+    menu = _debian(tmp_path)
+    rc, out = _run(playbook_dir, tmp_path, menu, proven=True)
+    assert rc == 0, out
+    # Another default set by hand since: the reading shows it, so the module is called, in check mode, with the diff.
+    menu.write_text(re.sub(r'(?m)^default\s+0$', 'default 2', menu.read_text()))
+    before = menu.read_text(), _saved(menu)
+    rc, out = _run(playbook_dir, tmp_path, menu, '-e', 'preread=true', '--check', '--diff', proven=True)
+    assert rc == 0 and re.search(r'changed=1\s', out), out
+    assert re.search(r'(?m)^-default 2\n\+default 0$', out), out
+    assert (menu.read_text(), _saved(menu)) == before
+
+
+def test_rhel5_rerun_on_the_preflight_reading_makes_no_module_call(playbook_dir, tmp_path):
+    menu = _rhel5(tmp_path)
+    rc, out = _run(playbook_dir, tmp_path, menu, '-e', 'preread=true', platform='RedHat-5')
+    assert rc == 0 and task_result(out, WRITE_TASK) == 'changed', out
+    text, saved = menu.read_text(), _saved(menu)
+    rc, out = _run(playbook_dir, tmp_path, menu, '-e', 'preread=true', platform='RedHat-5')
+    assert rc == 0 and task_result(out, WRITE_TASK) == 'skipping' and re.search(r'changed=0\s', out), out
+    assert (menu.read_text(), _saved(menu)) == (text, saved) and _facts(tmp_path)['trial'] is True

@@ -266,6 +266,16 @@ def test_the_menu_xen_preflight_reads_is_the_one_xen_bootloader_reads(platform):
     assert render(v, '{{ __xen_bootloader_grub2_sources }}') == preread['sources']
 
 
+@pytest.mark.parametrize('platform', ['Debian-12', 'RedHat-5'])
+def test_the_grub_legacy_menu_xen_preflight_reads_is_the_one_xen_bootloader_edits(platform):
+    """grub_legacy_answer trusts xen_preflight's reading only for the menu and boot directory xen_bootloader passes
+    grub_legacy: the platform's preread must name exactly those, or every run would call the module."""
+    v = role_vars('xen_bootloader', platform)
+    preread = platforms.entry(platform)['preread']['grub_legacy_menu']
+    assert render(v, '{{ __xen_bootloader_legacy_menu }}') == preread['path']
+    assert render(v, '{{ __xen_bootloader_boot_dir }}') == preread['boot_dir']
+
+
 @pytest.mark.parametrize('enabled', [True, False])
 def test_xen_preflight_reads_xen_virt_manager_s_files_and_services_only_in_a_play_that_runs_it(enabled):
     preread = platforms.entry('Debian-12')['preread']
