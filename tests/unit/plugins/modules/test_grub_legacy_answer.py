@@ -182,3 +182,36 @@ def test_an_unreadable_default_file_of_a_saved_menu_is_left_to_the_module(run_mo
 def test_xen_facts_reads_no_grub_legacy_menu_of_another_root(run_module, debian):
     result = run_module(xen_facts, root=str(debian), grub_legacy_menu=dict(path='/boot/grub/menu.lst'))
     assert result['grub_legacy_menu'] is None
+
+
+@pytest.mark.parametrize('kind', ['fifo', 'directory', 'link-loop', 'dev-zero', 'default-fifo', 'nul-in-name'])
+def test_xen_facts_reading_of_a_hostile_menu_never_hangs_or_traces_back(run_module, debian, kind):
+    """A facts module reads what it is given without blocking on a FIFO, following a link loop or reading /dev/zero to
+    the end; where it cannot tell, the reading says why (an error) and the filter leaves the decision to the module."""
+    grub = debian / 'boot' / 'grub'
+    menu = grub / 'menu.lst'
+    if kind != 'default-fifo':
+        menu.unlink()
+    if kind == 'fifo':
+        os.mkfifo(str(menu))
+    elif kind == 'directory':
+        menu.mkdir()
+    elif kind == 'link-loop':
+        os.symlink('menu.lst', str(menu))
+    elif kind == 'dev-zero':
+        os.symlink('/dev/zero', str(menu))
+    elif kind == 'default-fifo':
+        os.mkfifo(str(grub / 'default'))
+    options = _options(debian, 'permanent')
+    if kind == 'nul-in-name':
+        options['path'] = str(menu) + '\x00x'
+    reading = run_module(xen_facts, grub_legacy_menu=dict(path=options['path'], boot_dir=options['boot_dir']))
+    assert not reading.get('failed'), reading
+    reading = reading['grub_legacy_menu']
+    if kind == 'default-fifo':
+        # Only a "default saved" menu reads the default file: this one ("default 0") is answered.
+        assert 'not a regular file' in reading['default_error'] and reading['error'] is None
+        assert grub_legacy_answer(reading, **_with(options, stanza=None, default='0', plan=None, xen_args=None,
+                                                    dom0_args=None))['changed'] is False
+    else:
+        assert reading['error'] and grub_legacy_answer(reading, **options) is None
