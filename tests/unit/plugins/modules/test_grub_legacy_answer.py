@@ -211,7 +211,7 @@ def test_xen_facts_reading_of_a_hostile_menu_never_hangs_or_traces_back(run_modu
     if kind == 'default-fifo':
         # Only a "default saved" menu reads the default file: this one ("default 0") is answered.
         assert 'not a regular file' in reading['default_error'] and reading['error'] is None
-        assert grub_legacy_answer(reading, **_with(options, stanza=None, default='0', plan=None, xen_args=None,
-                                                    dom0_args=None))['changed'] is False
+        plain = _with(options, stanza=None, default='0', plan=None, xen_args=None, dom0_args=None)
+        assert grub_legacy_answer(reading, **plain)['changed'] is False
     else:
         assert reading['error'] and grub_legacy_answer(reading, **options) is None
