@@ -373,8 +373,29 @@ fi
 '''
 
 
+def _builder_running(pid):
+    """Whether the image builder scripts/test started is still running (a zombie has ended: nobody waited yet)."""
+    try:
+        with open('/proc/%d/stat' % int(pid)) as handle:
+            return handle.read().rsplit(')', 1)[1].split()[0] != 'Z'
+    except (OSError, ValueError, IndexError):
+        return False
+
+
+def _wait_for_the_image_build(release, timeout=900):
+    """scripts/test builds the scenarios' images, which fill DEBS, in the background while this stage runs
+    (XENHOST_IMAGES_STATUS_DIR, XENHOST_IMAGES_PID): wait until an image of release is marked there (built or failed)
+    or the builder has ended, so that a test skips for a package the machine lacks, not for one still on its way."""
+    status_dir, pid = os.environ.get('XENHOST_IMAGES_STATUS_DIR'), os.environ.get('XENHOST_IMAGES_PID')
+    deadline = time.time() + timeout
+    while (status_dir and pid and os.path.isdir(status_dir) and _builder_running(pid) and time.time() < deadline
+           and not glob.glob(os.path.join(status_dir, release + '-amd64-*'))):
+        time.sleep(2)
+
+
 def _grub_common(tmp_path, release):
     """grub-common unpacked into tmp_path, or None without the package or dpkg-deb."""
+    _wait_for_the_image_build(release)
     debs = sorted(glob.glob(os.path.join(DEBS, release + '-amd64', 'grub-common_*.deb')))
     if not debs or not shutil.which('dpkg-deb'):
         return None
@@ -416,6 +437,29 @@ def _real_grub_menu(tmp_path, release):
     cfg = tmp_path / ('%s.cfg' % release)
     cfg.write_text(menu)
     return root, cfg, menu
+
+
+def test_the_real_grub_tests_wait_for_an_image_being_built_and_not_for_one_never_built(tmp_path, monkeypatch):
+    status = tmp_path / 'status'
+    status.mkdir()
+    builder = subprocess.Popen(['sleep', '30'])
+    try:
+        monkeypatch.setenv('XENHOST_IMAGES_STATUS_DIR', str(status))
+        monkeypatch.setenv('XENHOST_IMAGES_PID', str(builder.pid))
+        # The builder marks trixie's image after about a second: the wait ends then, not before.
+        marker = subprocess.Popen(['sh', '-c', 'sleep 1; echo ok > "%s"' % (status / 'trixie-amd64-grub2')])
+        started = time.time()
+        _wait_for_the_image_build('trixie', timeout=20)
+        marker.wait()
+        assert 0.9 < time.time() - started < 10
+        # No image of that suite is marked, and the builder ends (a zombie until waited for): no wait past its end.
+        builder.kill()
+        started = time.time()
+        _wait_for_the_image_build('sid', timeout=20)
+        assert time.time() - started < 5
+    finally:
+        builder.kill()
+        builder.wait()
 
 
 @pytest.mark.parametrize('release', ['bookworm', 'trixie'])
